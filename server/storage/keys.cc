@@ -1,0 +1,148 @@
+#include "server/storage/keys.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ocoptrace::storage {
+namespace {
+
+constexpr char kSubjectSeparator = '\0';
+constexpr size_t kUint64Size = 8;
+
+void AppendUint64(uint64_t value, std::string& out) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+}
+
+uint64_t ReadUint64(std::string_view bytes) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < kUint64Size; ++i) {
+    value = (value << 8) | static_cast<uint8_t>(bytes[i]);
+  }
+  return value;
+}
+
+absl::StatusOr<uint64_t> ParseUint64Key(std::string_view key,
+                                        const char* what) {
+  if (key.size() != kUint64Size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " key: has ", key.size(),
+                     " bytes; it must be 8 (a big-endian integer)"));
+  }
+  return ReadUint64(key);
+}
+
+}  // namespace
+
+std::string EncodeUint64(uint64_t value) {
+  std::string out;
+  out.reserve(kUint64Size);
+  AppendUint64(value, out);
+  return out;
+}
+
+absl::StatusOr<uint64_t> DecodeUint64(std::string_view bytes) {
+  if (bytes.size() != kUint64Size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "integer: has ", bytes.size(), " bytes; it must be 8 (big-endian)"));
+  }
+  return ReadUint64(bytes);
+}
+
+std::string EntryKey(uint64_t index) { return EncodeUint64(index); }
+
+absl::StatusOr<uint64_t> ParseEntryKey(std::string_view key) {
+  return ParseUint64Key(key, "entry");
+}
+
+absl::Status CheckKeySubject(std::string_view subject) {
+  if (subject.empty()) {
+    return absl::InvalidArgumentError("subject: is empty; give a subject");
+  }
+  const size_t zero = subject.find(kSubjectSeparator);
+  if (zero != std::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "subject: byte 0x00 at position ", zero, " is not allowed"));
+  }
+  return absl::OkStatus();
+}
+
+std::string SubjectHeadKey(std::string_view subject) {
+  return std::string(subject);
+}
+
+std::string SubjectIndexKey(std::string_view subject, uint64_t seq) {
+  std::string key = SubjectIndexPrefix(subject);
+  AppendUint64(seq, key);
+  return key;
+}
+
+std::string SubjectIndexPrefix(std::string_view subject) {
+  std::string prefix;
+  prefix.reserve(subject.size() + 1 + kUint64Size);
+  prefix.append(subject);
+  prefix.push_back(kSubjectSeparator);
+  return prefix;
+}
+
+absl::StatusOr<SubjectIndexKeyParts> ParseSubjectIndexKey(
+    std::string_view key) {
+  // subject (at least one byte, no 0x00) ‖ 0x00 ‖ 8 bytes.
+  if (key.size() < 1 + 1 + kUint64Size ||
+      key[key.size() - kUint64Size - 1] != kSubjectSeparator) {
+    return absl::InvalidArgumentError(
+        "subject index key: must be a subject, a 0x00 byte and an 8-byte "
+        "sequence number");
+  }
+  std::string_view subject = key.substr(0, key.size() - kUint64Size - 1);
+  if (absl::Status status = CheckKeySubject(subject); !status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("subject index key: ", status.message()));
+  }
+  return SubjectIndexKeyParts{std::string(subject),
+                              ReadUint64(key.substr(subject.size() + 1))};
+}
+
+std::string TreeNodeKey(uint8_t level, uint64_t index) {
+  std::string key;
+  key.reserve(1 + kUint64Size);
+  key.push_back(static_cast<char>(level));
+  AppendUint64(index, key);
+  return key;
+}
+
+absl::StatusOr<TreeNodeKeyParts> ParseTreeNodeKey(std::string_view key) {
+  if (key.size() != 1 + kUint64Size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tree node key: has ", key.size(),
+                     " bytes; it must be 9 (level, then a big-endian index)"));
+  }
+  const uint8_t level = static_cast<uint8_t>(key[0]);
+  if (level > 63) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tree node key: level ", level,
+        " is above 63, the highest level of a tree of fewer than 2^64 leaves"));
+  }
+  return TreeNodeKeyParts{level, ReadUint64(key.substr(1))};
+}
+
+std::string CheckpointKey(uint64_t size) { return EncodeUint64(size); }
+
+absl::StatusOr<uint64_t> ParseCheckpointKey(std::string_view key) {
+  return ParseUint64Key(key, "checkpoint");
+}
+
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    const uint8_t last = static_cast<uint8_t>(end.back());
+    if (last != 0xFF) {
+      end.back() = static_cast<char>(last + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace ocoptrace::storage
