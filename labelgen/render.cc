@@ -1,0 +1,213 @@
+#include "labelgen/render.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "labelgen/atomic_file.h"
+#include "labelgen/fonts.h"
+#include "labelgen/png_writer.h"
+
+namespace ocoptrace::labelgen {
+namespace {
+
+constexpr double kPointsPerMm = 72.0 / 25.4;
+
+struct SurfaceDeleter {
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct ContextDeleter {
+  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
+};
+using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
+
+absl::Status CairoError(cairo_status_t status, const std::string& what) {
+  return absl::InternalError(
+      absl::StrCat(what, ": ", cairo_status_to_string(status)));
+}
+
+cairo_status_t WriteToFile(void* closure, const unsigned char* data,
+                           unsigned int length) {
+  auto* file = static_cast<std::FILE*>(closure);
+  return std::fwrite(data, 1, length, file) == length
+             ? CAIRO_STATUS_SUCCESS
+             : CAIRO_STATUS_WRITE_ERROR;
+}
+
+std::string LabelContext(int index, const LabelData& label) {
+  return absl::StrCat("label ", index + 1,
+                      label.serial.empty() ? "" : " (serial ", label.serial,
+                      label.serial.empty() ? "" : ")", ": ");
+}
+
+}  // namespace
+
+void DrawComposedLabel(cairo_t* cr, const ComposedLabel& label, bool crisp_qr) {
+  cairo_save(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+
+  // QR: one path of merged horizontal runs.
+  const cairo_antialias_t previous = cairo_get_antialias(cr);
+  if (crisp_qr) cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+  const double m = label.module_mm;
+  for (const QrRun& run : DarkRuns(label.qr)) {
+    cairo_rectangle(cr, label.qr_left_mm + run.x * m,
+                    label.qr_top_mm + run.y * m, run.length * m, m);
+  }
+  cairo_fill(cr);
+  cairo_set_antialias(cr, previous);
+
+  // Stars.
+  for (const StarMark& star : label.stars) {
+    const auto points = StarOutline(star);
+    cairo_move_to(cr, points[0].first, points[0].second);
+    for (size_t i = 1; i < points.size(); ++i) {
+      cairo_line_to(cr, points[i].first, points[i].second);
+    }
+    cairo_close_path(cr);
+  }
+  cairo_fill(cr);
+
+  // PIN box (the scratch-off layer is applied over it after printing).
+  if (label.pin_box.has_value()) {
+    const BoxMark& box = *label.pin_box;
+    cairo_set_line_width(cr, box.line_width_mm);
+    const double inset = box.line_width_mm / 2;
+    cairo_rectangle(cr, box.x_mm + inset, box.y_mm + inset,
+                    box.width_mm - 2 * inset, box.height_mm - 2 * inset);
+    cairo_stroke(cr);
+  }
+
+  // Text.
+  absl::StatusOr<const LabelFonts*> fonts = LabelFonts::Get();
+  if (fonts.ok()) {  // ComposeLabel succeeded, so the fonts are there
+    cairo_set_font_options(cr, (*fonts)->Options());
+    for (const TextRun& run : label.texts) {
+      cairo_set_font_face(cr, (*fonts)->Face(run.weight));
+      cairo_set_font_size(cr, run.size_mm);
+      cairo_move_to(cr, run.x_mm, run.baseline_mm);
+      cairo_show_text(cr, run.text.c_str());
+    }
+  }
+  cairo_restore(cr);
+}
+
+absl::StatusOr<std::string> RenderLabelPng(const LabelData& label,
+                                           const LabelGeometry& geometry,
+                                           EcLevel ec, int pixels_per_module) {
+  if (pixels_per_module < 1 || pixels_per_module > 40) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pixels per module ", pixels_per_module,
+                     " is out of range; use 1 to 40"));
+  }
+  absl::StatusOr<QrMatrix> qr = EncodeQr(label.url, ec);
+  if (!qr.ok()) return qr.status();
+  absl::StatusOr<ComposedLabel> composed =
+      ComposeLabel(label, *std::move(qr), geometry);
+  if (!composed.ok()) return composed.status();
+
+  const double pixels_per_mm = pixels_per_module / geometry.module_mm;
+  const int width =
+      static_cast<int>(std::lround(geometry.width_mm * pixels_per_mm));
+  const int height =
+      static_cast<int>(std::lround(geometry.height_mm * pixels_per_mm));
+  // A8: ink is alpha; converted to gray (255 - alpha) for the PNG.
+  SurfacePtr surface(
+      cairo_image_surface_create(CAIRO_FORMAT_A8, width, height));
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+    return CairoError(cairo_surface_status(surface.get()),
+                      "cannot allocate the label image");
+  }
+  ContextPtr cr(cairo_create(surface.get()));
+  cairo_scale(cr.get(), pixels_per_mm, pixels_per_mm);
+  DrawComposedLabel(cr.get(), *composed, /*crisp_qr=*/true);
+  cairo_surface_flush(surface.get());
+  if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+    return CairoError(cairo_status(cr.get()), "cannot draw the label");
+  }
+  const int stride = cairo_image_surface_get_stride(surface.get());
+  unsigned char* data = cairo_image_surface_get_data(surface.get());
+  for (int y = 0; y < height; ++y) {
+    unsigned char* row = data + static_cast<size_t>(y) * stride;
+    for (int x = 0; x < width; ++x) row[x] = 255 - row[x];
+  }
+  return EncodeGrayPng(
+      data, width, height, stride,
+      static_cast<uint32_t>(std::lround(pixels_per_mm * 1000)));
+}
+
+absl::Status RenderSheetPdf(const std::vector<LabelData>& labels,
+                            const SheetLayout& layout,
+                            const std::string& out_path,
+                            const ProgressCallback& progress) {
+  if (labels.empty()) {
+    return absl::InvalidArgumentError("no labels to render");
+  }
+  absl::Status valid = ValidateLayout(layout);
+  if (!valid.ok()) return valid;
+  absl::StatusOr<std::unique_ptr<AtomicFile>> file =
+      AtomicFile::Create(out_path);
+  if (!file.ok()) return file.status();
+
+  SurfacePtr surface(cairo_pdf_surface_create_for_stream(
+      WriteToFile, (*file)->stream(), layout.page_width_mm * kPointsPerMm,
+      layout.page_height_mm * kPointsPerMm));
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+    return CairoError(cairo_surface_status(surface.get()),
+                      "cannot start the PDF");
+  }
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                 "ocoptrace labels");
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR,
+                                 "ocoptrace labelgen");
+  ContextPtr cr(cairo_create(surface.get()));
+  cairo_scale(cr.get(), kPointsPerMm, kPointsPerMm);
+
+  const LabelGeometry geometry = GeometryOf(layout);
+  const int per_page = layout.LabelsPerPage();
+  const int total = static_cast<int>(labels.size());
+  for (int i = 0; i < total; ++i) {
+    const int slot = i % per_page;
+    if (slot == 0 && i > 0) {
+      cairo_show_page(cr.get());
+      if (progress) progress(i, total);
+    }
+    absl::StatusOr<QrMatrix> qr = EncodeQr(labels[i].url, layout.ec);
+    if (!qr.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(LabelContext(i, labels[i]), qr.status().message()));
+    }
+    absl::StatusOr<ComposedLabel> composed =
+        ComposeLabel(labels[i], *std::move(qr), geometry);
+    if (!composed.ok()) {
+      return absl::Status(composed.status().code(),
+                          absl::StrCat(LabelContext(i, labels[i]),
+                                       composed.status().message()));
+    }
+    cairo_save(cr.get());
+    cairo_translate(cr.get(), layout.LabelLeftMm(slot),
+                    layout.LabelTopMm(slot));
+    DrawComposedLabel(cr.get(), *composed, /*crisp_qr=*/false);
+    cairo_restore(cr.get());
+  }
+  cairo_show_page(cr.get());
+  cr.reset();
+  cairo_surface_finish(surface.get());
+  const cairo_status_t status = cairo_surface_status(surface.get());
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return CairoError(status, absl::StrCat("cannot write ", out_path));
+  }
+  surface.reset();
+  if (progress) progress(total, total);
+  return (*file)->Commit();
+}
+
+}  // namespace ocoptrace::labelgen
