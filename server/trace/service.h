@@ -1,0 +1,200 @@
+// trace::Service: the OCOP personality of ocoptrace on top of the generic
+// ledger. Producers, keys, products, OCOP certificates, batches and their
+// supply-chain events are log entries; the current state is a view derived
+// from those entries (state_machine.h) and can be rebuilt from the log.
+//
+// Every operation takes the authenticated Caller and a request message of
+// the public API (proto/ocoptrace/v1) and returns the response message, so
+// that server/rpc (gRPC) and server/http are thin adapters. Authorisation
+// (who may do what) is decided here, in one place (authorization.h), and
+// errors are absl::Status values whose messages say what to fix:
+//   InvalidArgument (naming the field), NotFound (naming the id),
+//   PermissionDenied (naming the role), Unauthenticated (no/unknown token),
+//   Aborted (stale chain head: re-read the head, re-sign, retry),
+//   AlreadyExists, FailedPrecondition (e.g. renewing an expired certificate).
+//
+// Writes are asynchronous: the callback runs exactly once, on a ledger
+// thread, after the entry is durable or refused, and must not block. Reads
+// are synchronous and only touch the local store.
+//
+// Thread-safety: all methods are thread-safe.
+
+#ifndef OCOPTRACE_SERVER_TRACE_SERVICE_H_
+#define OCOPTRACE_SERVER_TRACE_SERVICE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/signed_note.h"
+#include "ocoptrace/v1/admin.pb.h"
+#include "ocoptrace/v1/certificates.pb.h"
+#include "ocoptrace/v1/registry.pb.h"
+#include "ocoptrace/v1/trace.pb.h"
+#include "ocoptrace/v1/verify.pb.h"
+#include "server/ledger/ledger.h"
+#include "server/storage/store.h"
+
+namespace ocoptrace::trace {
+
+namespace v1 = ::ocoptrace::v1;
+
+// Who is calling. Anonymous callers may use only the public (Verify) reads.
+struct Caller {
+  std::string principal;  // Principal name; "" when anonymous.
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  std::string producer_id;  // Set for ROLE_PRODUCER.
+  bool anonymous() const { return principal.empty(); }
+};
+
+template <typename T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
+
+// Keys the service itself holds (loaded by traced from its key directory).
+struct ServiceKeys {
+  // Signs checkpoints; its name is the log origin.
+  NoteSigner log;
+  // Signs registrations (producers, keys) on behalf of admins.
+  NoteSigner authority;
+  // Label keys, oldest first: new labels use the last one. Old labels stay
+  // valid until their key is revoked.
+  std::vector<NoteSigner> labels;
+};
+
+struct ServiceOptions {
+  // Base of label URLs, lower-case, no trailing slash,
+  // e.g. "https://tx.ocop.thainguyen.gov.vn".
+  std::string resolver_base = "https://localhost";
+  // Offset of "today" for certificate status: Vietnam, UTC+7.
+  int32_t utc_offset_minutes = 420;
+  ledger::LedgerOptions ledger;
+};
+
+class Service {
+ public:
+  // Opens the service over `store`, recovering the ledger and the key
+  // registry. On an empty log it first records the service's own keys
+  // (`key.added` for the authority and label keys). Adds any label key in
+  // `keys.labels` that the log does not know yet. `store`, `clock` and
+  // `random` must outlive the service.
+  static absl::StatusOr<std::unique_ptr<Service>> Open(
+      storage::Store* store, ServiceKeys keys, Clock* clock,
+      RandomSource* random, ServiceOptions options = {});
+  ~Service();
+
+  ledger::Ledger& ledger();
+  const ServiceOptions& options() const;
+
+  // Resolves a bearer token (the base64url string a principal was given).
+  // Unauthenticated when the token is unknown or revoked.
+  absl::StatusOr<Caller> Authenticate(std::string_view bearer_token) const;
+
+  // Creates the first admin principal when there is none. Returns its
+  // token (shown once); AlreadyExists if an admin exists.
+  absl::StatusOr<v1::CreatePrincipalResponse> BootstrapAdmin(
+      const std::string& name);
+
+  // --- Registry -----------------------------------------------------------
+  void RegisterProducer(const Caller& caller,
+                        const v1::RegisterProducerRequest& request,
+                        Callback<v1::EntryReceipt> done);
+  void UpdateProducer(const Caller& caller,
+                      const v1::UpdateProducerRequest& request,
+                      Callback<v1::EntryReceipt> done);
+  absl::StatusOr<v1::Producer> GetProducer(
+      const Caller& caller, const v1::GetProducerRequest& request) const;
+  absl::StatusOr<v1::ListProducersResponse> ListProducers(
+      const Caller& caller, const v1::ListProducersRequest& request) const;
+  void AddKey(const Caller& caller, const v1::AddKeyRequest& request,
+              Callback<v1::EntryReceipt> done);
+  void RevokeKey(const Caller& caller, const v1::RevokeKeyRequest& request,
+                 Callback<v1::EntryReceipt> done);
+  void RegisterProduct(const Caller& caller,
+                       const v1::RegisterProductRequest& request,
+                       Callback<v1::EntryReceipt> done);
+  void UpdateProduct(const Caller& caller,
+                     const v1::UpdateProductRequest& request,
+                     Callback<v1::EntryReceipt> done);
+  absl::StatusOr<v1::Product> GetProduct(
+      const Caller& caller, const v1::GetProductRequest& request) const;
+  absl::StatusOr<v1::ListProductsResponse> ListProducts(
+      const Caller& caller, const v1::ListProductsRequest& request) const;
+
+  // --- Certificates -------------------------------------------------------
+  void IssueCertificate(const Caller& caller,
+                        const v1::IssueCertificateRequest& request,
+                        Callback<v1::EntryReceipt> done);
+  void RenewCertificate(const Caller& caller,
+                        const v1::RenewCertificateRequest& request,
+                        Callback<v1::EntryReceipt> done);
+  void RevokeCertificate(const Caller& caller,
+                         const v1::RevokeCertificateRequest& request,
+                         Callback<v1::EntryReceipt> done);
+  absl::StatusOr<v1::Certificate> GetCertificate(
+      const Caller& caller, const v1::GetCertificateRequest& request) const;
+  absl::StatusOr<v1::ListCertificatesResponse> ListCertificates(
+      const Caller& caller, const v1::ListCertificatesRequest& request) const;
+
+  // --- Trace --------------------------------------------------------------
+  void CreateBatch(const Caller& caller, const v1::CreateBatchRequest& request,
+                   Callback<v1::EntryReceipt> done);
+  void RecordEvent(const Caller& caller, const v1::RecordEventRequest& request,
+                   Callback<v1::EntryReceipt> done);
+  absl::StatusOr<v1::Batch> GetBatch(const Caller& caller,
+                                     const v1::GetBatchRequest& request) const;
+  absl::StatusOr<v1::ListBatchesResponse> ListBatches(
+      const Caller& caller, const v1::ListBatchesRequest& request) const;
+  // Signs a checkpoint covering the whole chain if needed, hence async.
+  void GetHistory(const Caller& caller, const v1::GetHistoryRequest& request,
+                  Callback<v1::GetHistoryResponse> done);
+
+  // --- Verify (public: any caller, also anonymous) ------------------------
+  void GetCheckpoint(const Caller& caller,
+                     const v1::GetCheckpointRequest& request,
+                     Callback<v1::GetCheckpointResponse> done);
+  absl::StatusOr<v1::GetEntriesResponse> GetEntries(
+      const Caller& caller, const v1::GetEntriesRequest& request) const;
+  absl::StatusOr<v1::GetInclusionProofResponse> GetInclusionProof(
+      const Caller& caller, const v1::GetInclusionProofRequest& request) const;
+  absl::StatusOr<v1::GetConsistencyProofResponse> GetConsistencyProof(
+      const Caller& caller,
+      const v1::GetConsistencyProofRequest& request) const;
+  absl::StatusOr<v1::SubjectHead> GetHead(
+      const Caller& caller, const v1::GetHeadRequest& request) const;
+  absl::StatusOr<v1::GetKeysResponse> GetKeys(
+      const Caller& caller, const v1::GetKeysRequest& request) const;
+
+  // --- Admin --------------------------------------------------------------
+  absl::StatusOr<v1::CreatePrincipalResponse> CreatePrincipal(
+      const Caller& caller, const v1::CreatePrincipalRequest& request);
+  absl::StatusOr<v1::Principal> RevokePrincipal(
+      const Caller& caller, const v1::RevokePrincipalRequest& request);
+  absl::StatusOr<v1::ListPrincipalsResponse> ListPrincipals(
+      const Caller& caller, const v1::ListPrincipalsRequest& request) const;
+  absl::StatusOr<v1::Principal> WhoAmI(const Caller& caller) const;
+  void Backup(const Caller& caller, const v1::BackupRequest& request,
+              Callback<v1::BackupResponse> done);
+
+  // --- Maintenance --------------------------------------------------------
+  // Recomputes every derived-state column from the log, replacing what is
+  // stored. Returns the number of entries replayed. The result is
+  // byte-identical to the state the online path wrote.
+  absl::StatusOr<uint64_t> RebuildState();
+
+  // Every key/value of the derived-state columns, in order, for tests and
+  // `traced --check-state`: SHA-256 over (column, key, value) records.
+  absl::StatusOr<Hash> DerivedStateDigest() const;
+
+ private:
+  class Impl;
+  explicit Service(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ocoptrace::trace
+
+#endif  // OCOPTRACE_SERVER_TRACE_SERVICE_H_
