@@ -60,7 +60,7 @@ std::string Encode(std::string_view bytes, const char* alphabet, bool pad) {
 
 std::string DescribeChar(char c) {
   uint8_t byte = static_cast<uint8_t>(c);
-  if (byte >= 0x21 && byte < 0x7f)
+  if (byte >= 0x20 && byte < 0x7f)
     return absl::StrCat("'", std::string(1, c), "'");
   static constexpr char kHex[] = "0123456789abcdef";
   return absl::StrCat("byte 0x", std::string(1, kHex[byte >> 4]),

@@ -57,7 +57,8 @@ absl::StatusOr<absl::CivilDay> ParseDatePrefix(std::string_view what,
 }  // namespace
 
 absl::Status ValidateTimestamp(const Timestamp& t) {
-  if (std::abs(t.utc_offset_minutes) > kMaxOffsetMinutes) {
+  if (t.utc_offset_minutes < -kMaxOffsetMinutes ||
+      t.utc_offset_minutes > kMaxOffsetMinutes) {
     return absl::InvalidArgumentError(
         absl::StrCat("timestamp: UTC offset of ", t.utc_offset_minutes,
                      " minutes is out of range; it must be within ±23:59"));
@@ -65,7 +66,8 @@ absl::Status ValidateTimestamp(const Timestamp& t) {
   // The bound keeps the addition below from overflowing.
   bool in_range = t.unix_seconds > kMinLocalSeconds - 86400 &&
                   t.unix_seconds < kMaxLocalSeconds + 86400;
-  int64_t local = t.unix_seconds + int64_t{t.utc_offset_minutes} * 60;
+  int64_t local =
+      in_range ? t.unix_seconds + int64_t{t.utc_offset_minutes} * 60 : 0;
   if (!in_range || local < kMinLocalSeconds || local > kMaxLocalSeconds) {
     return absl::InvalidArgumentError(
         absl::StrCat("timestamp: unix time ", t.unix_seconds,
@@ -75,10 +77,11 @@ absl::Status ValidateTimestamp(const Timestamp& t) {
 }
 
 std::string FormatRfc3339(const Timestamp& t) {
-  int64_t local = t.unix_seconds + int64_t{t.utc_offset_minutes} * 60;
-  absl::CivilSecond civil =
-      absl::ToCivilSecond(absl::FromUnixSeconds(local), absl::UTCTimeZone());
-  int32_t offset = std::abs(t.utc_offset_minutes);
+  // absl::Time saturates, so out-of-range input cannot overflow.
+  absl::Time local = absl::FromUnixSeconds(t.unix_seconds) +
+                     absl::Minutes(t.utc_offset_minutes);
+  absl::CivilSecond civil = absl::ToCivilSecond(local, absl::UTCTimeZone());
+  int64_t offset = std::abs(int64_t{t.utc_offset_minutes});
   return absl::StrFormat(
       "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", civil.year(), civil.month(),
       civil.day(), civil.hour(), civil.minute(), civil.second(),
