@@ -181,21 +181,22 @@ absl::Status ParseQuery(std::string_view query, DigitalLink& dl) {
     const std::string_view key = param.substr(0, eq);
     const std::string_view raw_value =
         eq == std::string_view::npos ? "" : param.substr(eq + 1);
+    // The name is decoded before deciding: "%31%37=..." is AI 17.
+    absl::StatusOr<std::string> name = Unescape(key, true, "query");
+    if (!name.ok()) return name.status();
     const bool numeric_key =
-        eq != std::string_view::npos && !key.empty() &&
-        key.find_first_not_of("0123456789") == std::string_view::npos;
+        eq != std::string_view::npos && !name->empty() &&
+        name->find_first_not_of("0123456789") == std::string::npos;
     if (!numeric_key) {
-      absl::StatusOr<std::string> name = Unescape(key, true, "query");
-      if (!name.ok()) return name.status();
       absl::StatusOr<std::string> value =
           Unescape(raw_value, true, absl::StrCat("query parameter ", *name));
       if (!value.ok()) return value.status();
       dl.other_params.emplace_back(*std::move(name), *std::move(value));
       continue;
     }
-    const AiEntry* entry = table.Find(key);
+    const AiEntry* entry = table.Find(*name);
     if (entry == nullptr) {
-      return Invalid(absl::StrCat("query parameter AI (", std::string(key),
+      return Invalid(absl::StrCat("query parameter AI (", *name,
                                   ") is not a known GS1 Application "
                                   "Identifier"));
     }
@@ -207,7 +208,7 @@ absl::Status ParseQuery(std::string_view query, DigitalLink& dl) {
         Unescape(raw_value, /*query=*/true, entry->DisplayName());
     if (!value.ok()) return value.status();
     if (absl::Status s = CheckAiValueLength(*entry, *value); !s.ok()) return s;
-    dl.attributes.push_back({std::string(key), *std::move(value)});
+    dl.attributes.push_back({*std::move(name), *std::move(value)});
   }
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 #include "core/digital_link.h"
 
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -252,6 +253,86 @@ TEST(DigitalLinkTest, CanonicalPutsFixedLengthAttributesFirst) {
             "https://id.gs1.org/01/08934563123451?17=251231&7007=240915");
   EXPECT_EQ(FormatDigitalLink(*dl),
             "https://a.vn/01/08934563123451?7007=240915&17=251231");
+}
+
+TEST(DigitalLinkTest, EncodedQueryNameIsStillAnAi) {
+  absl::StatusOr<DigitalLink> dl =
+      ParseDigitalLink("https://a.vn/01/08934563123451?%31%37=251231");
+  ASSERT_TRUE(dl.ok()) << dl.status();
+  EXPECT_EQ(ElementString(*dl), "(01)08934563123451(17)251231");
+}
+
+// Property: whatever parses, formats back to a URI that parses to the same
+// structure, and its canonical form parses too.
+TEST(DigitalLinkTest, RandomLinksRoundTrip) {
+  const std::vector<std::string> segments = {"01",
+                                             "08934563123451",
+                                             "10",
+                                             "21",
+                                             "22",
+                                             "235",
+                                             "414",
+                                             "8934563000004",
+                                             "254",
+                                             "00",
+                                             "089345630000000011",
+                                             "LOT",
+                                             "A%2FB",
+                                             "x",
+                                             "%41",
+                                             "50%",
+                                             "+",
+                                             "(",
+                                             "",
+                                             "stem",
+                                             "A%20B",
+                                             "%C3%B4"};
+  const std::vector<std::string> params = {
+      "17=251231", "linkType=all", "%31%37=251231", "s",
+      "=x",        "10=L",         "a+b=c",         "7007=240915",
+      "",          "s=1%2B2",      "422=704",       "3103=001250"};
+  std::mt19937 random(20240322);
+  int parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string uri = "https://A.vn";
+    const int n = static_cast<int>(random() % 4);
+    for (int j = 0; j < n; ++j)
+      uri += "/" + segments[random() % segments.size()];
+    if (random() % 2) {
+      // A plausible key with qualifiers, to reach the later checks.
+      uri += "/01/08934563123451";
+      const std::vector<std::string> qualifiers = {"22", "10", "21", "235"};
+      const int q = static_cast<int>(random() % 3);
+      for (int j = 0; j < q; ++j) {
+        uri += "/" + qualifiers[random() % qualifiers.size()] + "/" +
+               segments[random() % segments.size()];
+      }
+    }
+    if (random() % 2) {
+      uri += "?";
+      const int m = static_cast<int>(random() % 4);
+      for (int j = 0; j < m; ++j) {
+        uri += (j ? "&" : "") + params[random() % params.size()];
+      }
+    }
+    if (random() % 8 == 0) uri += "#frag";
+    absl::StatusOr<DigitalLink> dl = ParseDigitalLink(uri);
+    if (!dl.ok()) {
+      ASSERT_EQ(dl.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    ++parsed;
+    const std::string formatted = FormatDigitalLink(*dl);
+    absl::StatusOr<DigitalLink> again = ParseDigitalLink(formatted);
+    ASSERT_TRUE(again.ok())
+        << uri << " -> " << formatted << ": " << again.status();
+    ASSERT_EQ(*again, *dl) << uri << " -> " << formatted;
+    absl::StatusOr<DigitalLink> canonical =
+        ParseDigitalLink(CanonicalGs1Uri(*dl));
+    ASSERT_TRUE(canonical.ok()) << CanonicalGs1Uri(*dl);
+    ASSERT_EQ(ElementString(*canonical).size(), ElementString(*dl).size());
+  }
+  EXPECT_GT(parsed, 500);  // the generator must exercise valid links too
 }
 
 TEST(Gs1AiTableTest, CompiledInDictionaryIsThePublishedOne) {

@@ -289,6 +289,22 @@ TEST_F(LabelUrlTest, MalformedLabelUrlsNameThePart) {
       HasSubstr("label URL: AI (10) BATCH/LOT: 'ô' at position 2"));
 }
 
+// The example of docs/formats-gs1.md, checked independently with
+// `openssl pkeyutl -verify -rawin`.
+TEST_F(LabelUrlTest, DocumentedExampleVector) {
+  EXPECT_EQ(HashToHex(*HashFromBytes(key_.public_key().bytes())),
+            "d04ab232742bb4ab3a1368bd4615e4e6d0224ab71a016baf8520a332c9778737");
+  const std::string lot = "ABCDEFGHIJKLMNOPQRST";
+  EXPECT_EQ(
+      FormatLabelUrl("https://ocop-trace.backan.vn", kGtin, lot, "ZZZZZZZZZZ",
+                     key_.Sign(LabelSigningInput(kGtin, lot, "ZZZZZZZZZZ"))),
+      "https://ocop-trace.backan.vn/01/08934563123451/10/ABCDEFGHIJKLMNOPQRST/"
+      "21/ZZZZZZZZZZ?s="
+      "0490644616005203062920338810080281515703362580252600623458420192948283"
+      "9011485976956229627203585374737114518589268387524167525185094911251529"
+      "226256796393228");
+}
+
 TEST_F(LabelUrlTest, LongestPlainUrlFitsIn256Characters) {
   const std::string host = "ocop-trace.backan.vn";
   ASSERT_EQ(host.size(), 20u);
