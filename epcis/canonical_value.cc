@@ -259,6 +259,13 @@ std::optional<std::string> DecimalLiteral(std::string_view s, bool* negative) {
     if (digit_part() == 0) return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
+  // Spell "5." and ".5" as "5.0" and "0.5" for std::from_chars.
+  if (out[0] == '.') out.insert(0, "0");
+  if (size_t dot = out.find('.');
+      dot != std::string::npos &&
+      (dot + 1 == out.size() || !IsDigit(out[dot + 1]))) {
+    out.insert(dot + 1, "0");
+  }
   return out;
 }
 
