@@ -109,9 +109,9 @@ absl::Status CheckAiValueLength(const AiEntry& entry, std::string_view value);
 absl::Status ValidateAiValue(const AiEntry& entry, std::string_view value);
 
 // Checks the "req=" and "ex=" associations among a set of AIs that belong
-// together (one Digital Link, or one label). `ais` are entries of `table`.
-// InvalidArgument naming both AIs when an AI needs one that is missing or
-// excludes one that is present.
+// together (one Digital Link, or one label); `ais` point into a
+// Gs1AiTable. InvalidArgument naming both AIs when an AI needs one that is
+// missing or excludes one that is present.
 absl::Status ValidateAiAssociations(const std::vector<const AiEntry*>& ais);
 
 }  // namespace ocoptrace
