@@ -103,6 +103,31 @@ TEST(Ed25519, FlippedBitsFailVerify) {
   }
 }
 
+// Adds the group order L to S (little-endian bytes 32..63): the same point
+// equation still holds, so only an explicit S < L check rejects it. Without
+// that check signatures (and so entry bytes) would be malleable.
+TEST(Ed25519, NonCanonicalSIsRejected) {
+  static constexpr uint8_t kOrder[32] = {
+      0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+      0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+  for (const Rfc8032Vector& v : LoadVectors()) {
+    SCOPED_TRACE(v.name);
+    Ed25519PublicKey pub = *Ed25519PublicKey::FromBytes(v.public_key);
+    std::string malleated = v.signature;
+    unsigned carry = 0;
+    for (int i = 0; i < 32; ++i) {
+      unsigned sum =
+          static_cast<uint8_t>(malleated[32 + i]) + kOrder[i] + carry;
+      malleated[32 + i] = static_cast<char>(sum & 0xff);
+      carry = sum >> 8;
+    }
+    ASSERT_EQ(carry, 0u);
+    ASSERT_NE(malleated, v.signature);
+    EXPECT_FALSE(pub.Verify(v.message, malleated));
+  }
+}
+
 TEST(Ed25519, WrongLengthsAreRejected) {
   Rfc8032Vector v = LoadVectors().at(0);
   Ed25519PublicKey pub = *Ed25519PublicKey::FromBytes(v.public_key);
