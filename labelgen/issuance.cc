@@ -10,27 +10,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/gs1.h"
+#include "core/label_payload.h"
 #include "labelgen/utf8.h"
 
 namespace ocoptrace::labelgen {
 namespace {
 
 using Json = nlohmann::json;
-
-bool IsCset82(char c) {
-  if (absl::ascii_isalnum(static_cast<unsigned char>(c))) return true;
-  static constexpr std::string_view kPunctuation = "!\"%&'()*+,-./:;<=>?_";
-  return kPunctuation.find(c) != std::string_view::npos;
-}
-
-bool GtinCheckDigitOk(const std::string& gtin) {
-  int sum = 0;
-  for (size_t i = 0; i + 1 < gtin.size(); ++i) {
-    const int digit = gtin[i] - '0';
-    sum += (i % 2 == 0) ? 3 * digit : digit;
-  }
-  return (10 - sum % 10) % 10 == gtin.back() - '0';
-}
 
 bool IsDate(const std::string& text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
@@ -40,21 +27,6 @@ bool IsDate(const std::string& text) {
   const int month = std::stoi(text.substr(5, 2));
   const int day = std::stoi(text.substr(8, 2));
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-std::string PercentEncode(const std::string& value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' ||
-        c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      absl::StrAppend(
-          &out, "%",
-          absl::AsciiStrToUpper(absl::StrCat(absl::Hex(c, absl::kZeroPad2))));
-    }
-  }
-  return out;
 }
 
 // Error builder bound to one line of the file.
@@ -93,24 +65,10 @@ absl::Status GetString(const Json& object, const char* field,
   return absl::OkStatus();
 }
 
-absl::Status CheckIdentifier(const std::string& value, const char* field,
-                             const char* ai, const LineErrors& errors) {
-  if (value.empty() || value.size() > 20) {
-    return errors.Error(absl::StrCat(field, " (AI ", ai, ") has ", value.size(),
-                                     " characters; use 1 to 20"));
-  }
-  for (size_t i = 0; i < value.size(); ++i) {
-    if (!IsCset82(value[i])) {
-      std::vector<char32_t> cps;
-      DecodeUtf8(value.substr(i), &cps, nullptr);
-      const std::string shown =
-          cps.empty() ? std::string(1, value[i]) : EncodeUtf8(cps[0]);
-      return errors.Error(absl::StrCat(
-          field, " (AI ", ai, "): character '", shown, "' at position ", i + 1,
-          " is not allowed; use A-Z, a-z, 0-9 and GS1 CSET 82 punctuation"));
-    }
-  }
-  return absl::OkStatus();
+// Core's identifier check, with the line prefix.
+absl::Status WithLine(const absl::Status& status, const LineErrors& errors) {
+  if (status.ok()) return status;
+  return errors.Error(std::string(status.message()));
 }
 
 absl::Status ParseHeader(const Json& object, const LineErrors& errors,
@@ -148,12 +106,12 @@ absl::Status ParseHeader(const Json& object, const LineErrors& errors,
                                      "\"; give the 14-digit GTIN (pad a "
                                      "GTIN-13 with a leading 0)"));
   }
-  if (!GtinCheckDigitOk(header->gtin)) {
-    return errors.Error(absl::StrCat("field \"gtin\": check digit of ",
-                                     header->gtin,
-                                     " is wrong; copy the GTIN again"));
+  if (!HasValidGs1CheckDigit(header->gtin)) {
+    return errors.Error(absl::StrCat(
+        "field \"gtin\": the check digit of ", header->gtin, " should be ",
+        Gs1CheckDigit(header->gtin.substr(0, 13)), "; copy the GTIN again"));
   }
-  s = CheckIdentifier(header->lot, "lot", "10", errors);
+  s = WithLine(ValidateLot(header->lot), errors);
   if (!s.ok()) return s;
   for (const auto* field : {"product_name", "producer_name"}) {
     const std::string& value = std::string(field) == "product_name"
@@ -197,7 +155,7 @@ absl::Status ParseLabel(const Json& object, const IssuanceHeader& header,
                         const LineErrors& errors, IssuedLabel* label) {
   absl::Status s = GetString(object, "serial", errors, true, &label->serial);
   if (!s.ok()) return s;
-  s = CheckIdentifier(label->serial, "serial", "21", errors);
+  s = WithLine(ValidateSerial(label->serial), errors);
   if (!s.ok()) return s;
   s = GetString(object, "url", errors, true, &label->url);
   if (!s.ok()) return s;
@@ -209,35 +167,18 @@ absl::Status ParseLabel(const Json& object, const IssuanceHeader& header,
                        " is not printable ASCII; percent-encode the URL"));
     }
   }
-  if (label->url.rfind("https://", 0) != 0 &&
-      label->url.rfind("http://", 0) != 0) {
+  absl::StatusOr<LabelClaim> claim = ParseLabelUrl(label->url);
+  if (!claim.ok()) {
     return errors.Error(
-        "field \"url\" must start with https:// (the resolver)");
+        absl::StrCat("field \"url\": ", claim.status().message()));
   }
-  const std::string gtin_part = absl::StrCat("/01/", header.gtin, "/");
-  if (label->url.find(gtin_part) == std::string::npos) {
-    return errors.Error(absl::StrCat("field \"url\" does not contain ",
-                                     gtin_part,
-                                     " (the header's GTIN); it belongs to "
-                                     "another product"));
-  }
-  bool serial_found = false;
-  for (const std::string& form :
-       {label->serial, PercentEncode(label->serial)}) {
-    const std::string part = absl::StrCat("/21/", form);
-    const size_t at = label->url.find(part);
-    if (at == std::string::npos) continue;
-    const size_t end = at + part.size();
-    if (end == label->url.size() || label->url[end] == '?' ||
-        label->url[end] == '/' || label->url[end] == '#') {
-      serial_found = true;
-    }
-  }
-  if (!serial_found) {
-    return errors.Error(
-        absl::StrCat("field \"url\" does not end its path with "
-                     "/21/",
-                     label->serial, " (the serial of this line)"));
+  if (claim->gtin14 != header.gtin || claim->lot != header.lot ||
+      claim->serial != label->serial) {
+    return errors.Error(absl::StrCat("field \"url\" is for (01)", claim->gtin14,
+                                     "(10)", claim->lot, "(21)", claim->serial,
+                                     " but this line is (01)", header.gtin,
+                                     "(10)", header.lot, "(21)", label->serial,
+                                     "; the URL belongs to another label"));
   }
   s = GetString(object, "pin", errors, false, &label->pin);
   if (!s.ok()) return s;

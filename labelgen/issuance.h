@@ -57,7 +57,9 @@ struct Issuance {
 // Parses the contents of an issuance file. `source` names the file in error
 // messages. InvalidArgument, with "<source> line <n>: " and the field, when
 // a line is not a JSON object, the format is not kIssuanceFormat, a required
-// field is missing or malformed, a URL does not carry the GTIN and serial,
+// field is missing or malformed (GTIN check digit, lot and serial in CSET
+// 82), a URL is not a signed label URL (core/label_payload.h ParseLabelUrl)
+// for the header's GTIN and lot and the line's serial,
 // a PIN is missing or unexpected, a serial repeats, or there are no labels.
 absl::StatusOr<Issuance> ParseIssuance(std::string_view contents,
                                        std::string_view source = "issuance");

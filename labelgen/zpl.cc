@@ -89,7 +89,12 @@ absl::StatusOr<std::string> RenderZpl(const std::vector<LabelData>& labels,
     return absl::InvalidArgumentError(
         "ZPL font is empty; use 0 or a stored font such as E:DEJAVU.TTF");
   }
-  const double dots_per_mm = options.dpi / 25.4;
+  // Zebra printheads are specified in dots per millimetre: 6, 8, 12 or 24
+  // ("152/203/300/600 dpi" are the rounded names).
+  const double dots_per_mm = options.dpi == 152   ? 6
+                             : options.dpi == 203 ? 8
+                             : options.dpi == 300 ? 12
+                                                  : 24;
   const int magnification = Dots(geometry.module_mm, dots_per_mm);
   if (magnification < 1 || magnification > 10) {
     return absl::InvalidArgumentError(absl::StrFormat(

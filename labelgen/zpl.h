@@ -6,7 +6,8 @@
 // text fields at the positions of the shared composition with ^FH hex
 // escapes for ^, ~ and _, the OCOP stars as small ^GFA bitmaps, and the PIN
 // box as ^GB. Magnification is the module size in whole dots; the effective
-// module size is magnification / (dpi / 25.4) mm.
+// module size is magnification / dots-per-mm, where 152, 203, 300 and 600
+// dpi printheads have exactly 6, 8, 12 and 24 dots per mm.
 //
 // Thread-safety: thread-safe.
 
