@@ -8,7 +8,7 @@
 // `name=value` with canonical values, concatenated without separators. See
 // docs/epcis.md for the rules as implemented; they reproduce the reference
 // implementation RalphTro/epcis-event-hash-generator for EPCIS 2.0 JSON-LD.
-// XML documents are not supported.
+// XML documents: see xml_document.h.
 //
 // Thread-safety: pure functions, safe to call from any thread.
 

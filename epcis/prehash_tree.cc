@@ -79,8 +79,6 @@ constexpr std::string_view kBizTransactionFields[] = {"type", "bizTransaction"};
 constexpr std::string_view kSourceFields[] = {"type", "source"};
 constexpr std::string_view kDestinationFields[] = {"type", "destination"};
 
-std::string SerialiseChildren(const Element& element);
-
 bool IsInOrder(const PropertyOrder& order, std::string_view name) {
   return std::find(order.begin(), order.end(), name) != order.end();
 }
@@ -102,21 +100,54 @@ std::string HeadAndChildren(const Element& element, std::string children) {
   return out;
 }
 
-std::string SerialiseChildren(const Element& element) {
+// How an ordered element treats children that are not in its order.
+enum class Leftovers {
+  // The event: its leftovers, and the fields hoisted out of its ordered
+  // children, follow the ordered fields, all sorted together.
+  kEvent,
+  // A standard structure inside the event (readPoint, sensorReport, ...):
+  // user extensions (`{namespace}name`) follow its ordered fields; any other
+  // unknown field is hoisted, with the names of its ancestors, to the end of
+  // the event (as the reference implementation does).
+  kHoist,
+  // Anywhere else: leftovers follow the ordered fields, sorted.
+  kAppend,
+};
+
+std::string SerialiseChildren(const Element& element, Leftovers leftovers,
+                              std::vector<Element>* hoisted);
+
+std::string SerialiseWith(const Element& element, Leftovers leftovers,
+                          std::vector<Element>* hoisted) {
+  return HeadAndChildren(element,
+                         SerialiseChildren(element, leftovers, hoisted));
+}
+
+std::string SerialiseChildren(const Element& element, Leftovers leftovers,
+                              std::vector<Element>* hoisted) {
   if (element.order == nullptr) {
     std::vector<std::string> parts;
     parts.reserve(element.children.size());
     for (const Element& child : element.children) {
-      parts.push_back(SerialiseElement(child));
+      parts.push_back(SerialiseWith(child, Leftovers::kAppend, nullptr));
     }
     return SortedConcatenation(std::move(parts));
   }
+  const Leftovers nested =
+      leftovers == Leftovers::kAppend ? Leftovers::kAppend : Leftovers::kHoist;
+  // Fields hoisted out of this element's ordered children, as pruned copies
+  // of those children.
+  std::vector<Element> pruned;
   std::string out;
   for (std::string_view name : *element.order) {
     std::vector<std::string> parts;
     for (const Element& child : element.children) {
       if (child.name != name) continue;
-      std::string children = SerialiseChildren(child);
+      std::vector<Element> child_hoisted;
+      std::string children = SerialiseChildren(child, nested, &child_hoisted);
+      if (!child_hoisted.empty()) {
+        pruned.push_back({child.name, "", std::move(child_hoisted)});
+      }
       // In an ordered position, an element with nothing in it is left out.
       if (child.value.empty() && children.empty()) continue;
       parts.push_back(HeadAndChildren(child, std::move(children)));
@@ -125,9 +156,19 @@ std::string SerialiseChildren(const Element& element) {
   }
   std::vector<std::string> others;
   for (const Element& child : element.children) {
-    if (!IsInOrder(*element.order, child.name)) {
-      others.push_back(SerialiseElement(child));
+    if (IsInOrder(*element.order, child.name)) continue;
+    if (leftovers == Leftovers::kHoist && !child.name.starts_with('{')) {
+      pruned.push_back(child);
+    } else {
+      others.push_back(SerialiseWith(child, Leftovers::kAppend, nullptr));
     }
+  }
+  if (leftovers == Leftovers::kEvent) {
+    for (const Element& copy : pruned) {
+      others.push_back(SerialiseWith(copy, Leftovers::kAppend, nullptr));
+    }
+  } else if (hoisted != nullptr) {
+    for (Element& copy : pruned) hoisted->push_back(std::move(copy));
   }
   out += SortedConcatenation(std::move(others));
   return out;
@@ -151,7 +192,7 @@ const PropertyOrder kSourceOrder(kSourceFields);
 const PropertyOrder kDestinationOrder(kDestinationFields);
 
 std::string SerialiseElement(const Element& element) {
-  return HeadAndChildren(element, SerialiseChildren(element));
+  return SerialiseWith(element, Leftovers::kEvent, nullptr);
 }
 
 }  // namespace ocoptrace::epcis

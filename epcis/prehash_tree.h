@@ -12,6 +12,13 @@
 // value, then its own children; children in an ordered position that have
 // neither value nor children are left out.
 //
+// One quirk of the reference implementation is kept for compatibility:
+// inside the standard structures of an event (readPoint, sensorReport, ...)
+// only user extensions (`{namespace}name`) follow the ordered fields; an
+// unknown field without namespace moves, with the names of its ancestors, to
+// the event's trailing sorted fields, e.g.
+// `sensorElementListsensorElementsensorReportbizRules=...`.
+//
 // Thread-safety: plain values; the order tables are immutable.
 
 #ifndef OCOPTRACE_EPCIS_PREHASH_TREE_H_
@@ -55,7 +62,8 @@ extern const PropertyOrder kBizTransactionOrder;  // type bizTransaction
 extern const PropertyOrder kSourceOrder;          // type source
 extern const PropertyOrder kDestinationOrder;     // type destination
 
-// `name[=value]` followed by the children as described above.
+// `name[=value]` followed by the children as described above; `element` is
+// the event (the root of the tree).
 std::string SerialiseElement(const Element& element);
 
 }  // namespace ocoptrace::epcis

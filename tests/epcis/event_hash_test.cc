@@ -165,6 +165,23 @@ TEST(EventPreHashStringTest, OrdersStandardFieldsThenSortsTheRest) {
             "{https://ocop.example.vn/voc/}zeta=z");
 }
 
+TEST(EventPreHashStringTest, HoistsUnknownFieldsOutOfStandardStructures) {
+  json event = json::parse(R"({
+    "type": "ObjectEvent",
+    "eventTime": "2024-03-22T08:00:00+07:00",
+    "readPoint": {"id": "geo:22.1,105.8", "shelf": "B", "ocop:row": "3"},
+    "ocop:zone": "north"
+  })");
+  // `ocop:row` is a user extension of readPoint and stays in it; the unknown
+  // `shelf` moves to the sorted tail of the event, under its ancestors.
+  EXPECT_EQ(*EventPreHashString(event, kContext),
+            "eventType=ObjectEvent"
+            "eventTime=2024-03-22T01:00:00.000Z"
+            "readPointid=geo:22.1,105.8{https://ocop.example.vn/voc/}row=3"
+            "readPointshelf=B"
+            "{https://ocop.example.vn/voc/}zone=north");
+}
+
 TEST(EventPreHashStringTest, IgnoresRequestedFields) {
   json event = CommissioningEvent();
   event["ocop:captureID"] = "cc90bbe4";

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "epcis/event_hash.h"
+#include "epcis/xml_document.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -27,6 +29,8 @@ const fs::path kRegenerated = kHashData / "regenerated";
 
 // The number of JSON-LD examples that come with a .hashes file.
 constexpr size_t kJsonLdVectorCount = 22;
+// The number of XML examples that come with a .hashes file.
+constexpr size_t kXmlVectorCount = 17;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -46,13 +50,13 @@ std::vector<std::string> ReadLines(const fs::path& path) {
   return lines;
 }
 
-// Stems of the examples/*.jsonld files that have a .hashes file.
-std::vector<std::string> JsonLdVectorStems() {
+// Stems of the examples/*<extension> files that have a .hashes file.
+std::vector<std::string> VectorStems(std::string_view extension) {
   std::vector<std::string> stems;
   if (!fs::is_directory(kExamples)) return stems;
   for (const auto& entry : fs::directory_iterator(kExamples)) {
     const fs::path& path = entry.path();
-    if (path.extension() != ".jsonld") continue;
+    if (path.extension() != fs::path(extension)) continue;
     fs::path hashes = path;
     hashes.replace_extension(".hashes");
     if (fs::exists(hashes)) stems.push_back(path.stem().string());
@@ -66,8 +70,12 @@ nlohmann::json ReadJson(const fs::path& path) {
 }
 
 TEST(EventHashVectorsTest, AllJsonLdVectorsArePresent) {
-  EXPECT_EQ(JsonLdVectorStems().size(), kJsonLdVectorCount)
+  EXPECT_EQ(VectorStems(".jsonld").size(), kJsonLdVectorCount)
       << "in " << kExamples;
+}
+
+TEST(EventHashVectorsTest, AllXmlVectorsArePresent) {
+  EXPECT_EQ(VectorStems(".xml").size(), kXmlVectorCount) << "in " << kExamples;
 }
 
 class JsonLdExampleTest : public testing::TestWithParam<std::string> {
@@ -106,7 +114,53 @@ TEST_P(JsonLdExampleTest, HashIdsMatch) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RalphTroExamples, JsonLdExampleTest,
-                         testing::ValuesIn(JsonLdVectorStems()),
+                         testing::ValuesIn(VectorStems(".jsonld")),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           std::replace_if(
+                               name.begin(), name.end(),
+                               [](char c) { return !std::isalnum(c); }, '_');
+                           return name;
+                         });
+
+// The XML examples: where a JSON-LD twin exists they share its .hashes,
+// since the same event must hash the same in both syntaxes.
+class XmlExampleTest : public testing::TestWithParam<std::string> {
+ protected:
+  fs::path Example(const char* extension) const {
+    return kExamples / (GetParam() + extension);
+  }
+};
+
+TEST_P(XmlExampleTest, PreHashStringsMatch) {
+  fs::path expected_file = kRegenerated / (GetParam() + ".prehashes");
+  if (!fs::exists(expected_file)) expected_file = Example(".prehashes");
+  if (!fs::exists(expected_file)) {
+    GTEST_SKIP() << GetParam() << " publishes hashes only (see HashIdsMatch)";
+  }
+  std::vector<std::string> expected = ReadLines(expected_file);
+
+  absl::StatusOr<std::vector<std::string>> pre_hashes =
+      XmlDocumentPreHashStrings(ReadFile(Example(".xml")));
+  ASSERT_TRUE(pre_hashes.ok()) << pre_hashes.status();
+  ASSERT_EQ(pre_hashes->size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ((*pre_hashes)[i], expected[i]) << "event " << i;
+  }
+}
+
+TEST_P(XmlExampleTest, HashIdsMatch) {
+  std::vector<std::string> expected = ReadLines(Example(".hashes"));
+  ASSERT_FALSE(expected.empty());
+
+  absl::StatusOr<std::vector<std::string>> ids =
+      XmlDocumentEventHashIds(ReadFile(Example(".xml")));
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_THAT(*ids, testing::ElementsAreArray(expected));
+}
+
+INSTANTIATE_TEST_SUITE_P(RalphTroExamples, XmlExampleTest,
+                         testing::ValuesIn(VectorStems(".xml")),
                          [](const testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param;
                            std::replace_if(
@@ -150,13 +204,9 @@ TEST_P(ExpectedEqualTest, EveryEventHashesTheSame) {
   const ExpectedEqual& vector = GetParam();
   const fs::path path = kExpectedEqual / vector.file;
   ASSERT_TRUE(fs::exists(path)) << path;
-  if (path.extension() == ".xml") {
-    GTEST_SKIP() << vector.file
-                 << ": EPCIS XML documents are not supported (JSON-LD only; "
-                    "see docs/epcis.md)";
-  }
   absl::StatusOr<std::vector<std::string>> ids =
-      DocumentEventHashIds(ReadJson(path));
+      path.extension() == ".xml" ? XmlDocumentEventHashIds(ReadFile(path))
+                                 : DocumentEventHashIds(ReadJson(path));
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(ids->size(), vector.events);
   EXPECT_THAT(*ids, testing::Each(vector.hash));
