@@ -145,4 +145,104 @@ std::string PrefixEnd(std::string_view prefix) {
   return end;
 }
 
+// ---------------------------------------------------------------------------
+// Derived state.
+
+namespace {
+
+constexpr std::string_view kStateRecordPrefix = "s/";
+constexpr std::string_view kKeyRecordPrefix = "k/";
+constexpr std::string_view kPrincipalTokenPrefix = "t/";
+constexpr std::string_view kPrincipalNamePrefix = "n/";
+constexpr char kIndexSeparator = '\0';
+
+absl::StatusOr<std::string> ParsePrefixedKey(std::string_view key,
+                                             std::string_view prefix,
+                                             const char* what) {
+  if (key.size() <= prefix.size() || key.substr(0, prefix.size()) != prefix) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " key: must be \"", std::string(prefix),
+                     "\" followed by at least one byte"));
+  }
+  std::string_view rest = key.substr(prefix.size());
+  if (rest.find(kIndexSeparator) != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " key: contains a 0x00 byte"));
+  }
+  return std::string(rest);
+}
+
+}  // namespace
+
+std::string StateRecordKey(std::string_view subject) {
+  return absl::StrCat(std::string(kStateRecordPrefix), std::string(subject));
+}
+
+absl::StatusOr<std::string> ParseStateRecordKey(std::string_view key) {
+  return ParsePrefixedKey(key, kStateRecordPrefix, "state record");
+}
+
+std::string KeyRecordKey(std::string_view key_name) {
+  return absl::StrCat(std::string(kKeyRecordPrefix), std::string(key_name));
+}
+
+absl::StatusOr<std::string> ParseKeyRecordKey(std::string_view key) {
+  return ParsePrefixedKey(key, kKeyRecordPrefix, "key record");
+}
+
+std::string IndexPrefix(std::string_view index_name,
+                        std::initializer_list<std::string_view> parts) {
+  std::string key(index_name);
+  key.push_back(kIndexSeparator);
+  for (std::string_view part : parts) {
+    key.append(part);
+    key.push_back(kIndexSeparator);
+  }
+  return key;
+}
+
+std::string IndexKey(std::string_view index_name,
+                     std::initializer_list<std::string_view> parts) {
+  std::string key = IndexPrefix(index_name, parts);
+  if (parts.size() > 0) key.pop_back();  // No separator after the last part.
+  return key;
+}
+
+absl::StatusOr<IndexKeyParts> ParseIndexKey(std::string_view key) {
+  const size_t first = key.find(kIndexSeparator);
+  if (first == std::string_view::npos || first == 0) {
+    return absl::InvalidArgumentError(
+        "index key: must be an index name, a 0x00 byte and the parts");
+  }
+  IndexKeyParts parsed;
+  parsed.index_name = std::string(key.substr(0, first));
+  std::string_view rest = key.substr(first + 1);
+  for (;;) {
+    const size_t end = rest.find(kIndexSeparator);
+    std::string_view part = rest.substr(0, end);
+    if (part.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("index key of ", parsed.index_name, ": part ",
+                       parsed.parts.size() + 1, " is empty"));
+    }
+    parsed.parts.emplace_back(part);
+    if (end == std::string_view::npos) break;
+    rest = rest.substr(end + 1);
+  }
+  return parsed;
+}
+
+std::string PrincipalTokenKey(std::string_view token_hash32) {
+  return absl::StrCat(std::string(kPrincipalTokenPrefix),
+                      std::string(token_hash32));
+}
+
+std::string PrincipalNameKey(std::string_view name) {
+  return absl::StrCat(std::string(kPrincipalNamePrefix), std::string(name));
+}
+
+absl::StatusOr<std::string> ParsePrincipalNameKey(std::string_view key) {
+  return ParsePrefixedKey(key, kPrincipalNamePrefix, "principal name");
+}
+
 }  // namespace ocoptrace::storage

@@ -15,8 +15,10 @@
 #define OCOPTRACE_SERVER_STORAGE_KEYS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -81,6 +83,67 @@ std::string PrefixEnd(std::string_view prefix);
 // kMeta keys. Name every one here.
 // BE64: the number of leaves in the global log's Merkle tree (= entries).
 inline constexpr std::string_view kMetaTreeSize = "tree_size";
+
+// ---------------------------------------------------------------------------
+// Derived state (server/trace; docs/state.md). Everything below lives in
+// the columns that RebuildState recomputes from the log (kState, kIndexes)
+// or in kPrincipals, which is access control and never derived.
+//
+// Key parts are bytes free of 0x00 (subjects, ids, GTINs, percent-encoded
+// lots and certificate numbers, key names); builders assume it, parsers
+// check it.
+
+// kState: the record owned by one subject ("producer/htx-a",
+// "batch/08934563123451/L1", ...): "s/" ‖ subject. Prefix scans over
+// StateRecordKey("product/") walk one kind of subject in subject order.
+std::string StateRecordKey(std::string_view subject);
+// The subject of a StateRecordKey. InvalidArgument for other bytes.
+absl::StatusOr<std::string> ParseStateRecordKey(std::string_view key);
+
+// kState: the record of one signing key: "k/" ‖ key name.
+std::string KeyRecordKey(std::string_view key_name);
+// The key name of a KeyRecordKey. InvalidArgument for other bytes.
+absl::StatusOr<std::string> ParseKeyRecordKey(std::string_view key);
+
+// kIndexes: one fact linking records of different subjects, written by the
+// entry that creates the fact: index name ‖ 0x00 ‖ part ‖ 0x00 ‖ part ...
+// Scan IndexPrefix(name, {leading parts}) to list by the leading parts.
+std::string IndexKey(std::string_view index_name,
+                     std::initializer_list<std::string_view> parts);
+// name ‖ 0x00 ‖ each of `parts` followed by 0x00: the common start of every
+// IndexKey(name, parts ‖ more). With no parts, the start of the whole index.
+std::string IndexPrefix(std::string_view index_name,
+                        std::initializer_list<std::string_view> parts = {});
+
+struct IndexKeyParts {
+  std::string index_name;
+  std::vector<std::string> parts;
+};
+// The inverse of IndexKey. InvalidArgument when there is no 0x00 after the
+// name, the name is empty, or a part is empty.
+absl::StatusOr<IndexKeyParts> ParseIndexKey(std::string_view key);
+
+// The indexes (kIndexes) and their parts. Values are empty unless noted.
+// (producer id, GTIN-14): the producer's products.
+inline constexpr std::string_view kIndexProducerProducts = "producer-product";
+// (GTIN-14, encoded certificate number): certificates covering a product.
+inline constexpr std::string_view kIndexProductCertificates = "product-cert";
+// (producer id, encoded certificate number): a producer's certificates.
+inline constexpr std::string_view kIndexProducerCertificates = "producer-cert";
+// (encoded old certificate number) -> the renewal's certificate number.
+inline constexpr std::string_view kIndexCertificateSuccessor = "cert-successor";
+// (valid_until as YYYY-MM-DD, encoded certificate number): certificates by
+// the last day of validity, for "expiring within N days".
+inline constexpr std::string_view kIndexCertificateExpiry = "cert-expiry";
+// (producer id, GTIN-14, encoded lot): a producer's batches.
+inline constexpr std::string_view kIndexProducerBatches = "producer-batch";
+
+// kPrincipals: "t/" ‖ SHA-256(token) (32 bytes) -> the principal record.
+std::string PrincipalTokenKey(std::string_view token_hash32);
+// kPrincipals: "n/" ‖ principal name -> SHA-256(token) (32 bytes).
+std::string PrincipalNameKey(std::string_view name);
+// The principal name of a PrincipalNameKey. InvalidArgument otherwise.
+absl::StatusOr<std::string> ParsePrincipalNameKey(std::string_view key);
 
 }  // namespace ocoptrace::storage
 

@@ -189,8 +189,10 @@ class Service {
   // `traced --check-state`: SHA-256 over (column, key, value) records.
   absl::StatusOr<Hash> DerivedStateDigest() const;
 
- private:
+  // The implementation, opaque outside server/trace (service_impl.h).
   class Impl;
+
+ private:
   explicit Service(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
