@@ -1,0 +1,16 @@
+#include "server/rpc/services.h"
+
+namespace ocoptrace::rpc {
+
+std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
+    trace::Service* service) {
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  services.push_back(NewRegistryService(service));
+  services.push_back(NewCertificatesService(service));
+  services.push_back(NewTraceService(service));
+  services.push_back(NewVerifyService(service));
+  services.push_back(NewAdminService(service));
+  return services;
+}
+
+}  // namespace ocoptrace::rpc

@@ -1,0 +1,35 @@
+// The gRPC services of ocoptrace.v1, one callback service per proto
+// service (Registry, Certificates, Trace, Verify, Admin). Each is a thin
+// adapter over trace::Service: it authenticates the call (auth.h), calls
+// the method of the same name and maps the status (status.h). Handlers never
+// block: ledger writes finish the call from the ledger's callback, reads
+// run inline (they are local RocksDB reads).
+//
+// Thread-safety: the services are thread-safe; `service` must outlive them
+// and the grpc::Server they are registered with.
+
+#ifndef OCOPTRACE_SERVER_RPC_SERVICES_H_
+#define OCOPTRACE_SERVER_RPC_SERVICES_H_
+
+#include <grpcpp/impl/service_type.h>
+
+#include <memory>
+#include <vector>
+
+#include "server/trace/service.h"
+
+namespace ocoptrace::rpc {
+
+std::unique_ptr<grpc::Service> NewRegistryService(trace::Service* service);
+std::unique_ptr<grpc::Service> NewCertificatesService(trace::Service* service);
+std::unique_ptr<grpc::Service> NewTraceService(trace::Service* service);
+std::unique_ptr<grpc::Service> NewVerifyService(trace::Service* service);
+std::unique_ptr<grpc::Service> NewAdminService(trace::Service* service);
+
+// All of the above, in that order.
+std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
+    trace::Service* service);
+
+}  // namespace ocoptrace::rpc
+
+#endif  // OCOPTRACE_SERVER_RPC_SERVICES_H_

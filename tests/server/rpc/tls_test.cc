@@ -1,0 +1,2 @@
+// Being written (rpc section).
+#include "gtest/gtest.h"
