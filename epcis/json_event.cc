@@ -21,9 +21,10 @@ constexpr std::string_view kEventTypes[] = {
     "ObjectEvent", "AggregationEvent", "TransactionEvent",
     "TransformationEvent", "AssociationEvent"};
 
-// Event fields that never take part in the hash.
-constexpr std::string_view kExcludedEventFields[] = {"eventID", "recordTime",
-                                                     "errorDeclaration"};
+// Event fields that never take part in the hash. `id` is, like eventID, the
+// EPCIS context's alias of the JSON-LD `@id`.
+constexpr std::string_view kExcludedEventFields[] = {
+    "eventID", "id", "recordTime", "errorDeclaration"};
 
 constexpr std::string_view kRdfsComment =
     "{http://www.w3.org/2000/01/rdf-schema#}comment";

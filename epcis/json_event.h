@@ -3,8 +3,8 @@
 // XML element names (`epc`, `quantityElement`, ...), bare CBV words and
 // compact GS1 IRIs are expanded, times go to UTC, GS1 keys to canonical
 // Digital Link URIs, user extension names to `{namespace}localName`.
-// eventID, recordTime, errorDeclaration, comments (`rdfs:comment`,
-// `comment`) and JSON-LD keywords (`@...`) are left out.
+// eventID (or its alias id), recordTime, errorDeclaration, comments
+// (`rdfs:comment`, `comment`) and JSON-LD keywords (`@...`) are left out.
 //
 // Thread-safety: pure function, safe to call from any thread.
 

@@ -104,6 +104,7 @@ TEST(EventHashIdTest, IsTheSameForEverySerialisationOfTheEvent) {
   without_metadata.erase("eventID");
   without_metadata.erase("recordTime");
   without_metadata.erase("rdfs:comment");
+  without_metadata["id"] = "urn:uuid:3f5c1d40-0000-4000-8000-000000000002";
   without_metadata["errorDeclaration"] = {
       {"declarationTime", "2024-03-23T00:00:00Z"},
       {"reason", "incorrect_data"}};
