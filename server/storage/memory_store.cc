@@ -1,5 +1,7 @@
 #include "server/storage/memory_store.h"
 
+#include <mutex>
+#include <shared_mutex>
 #include <utility>
 #include <vector>
 
@@ -96,7 +98,7 @@ absl::Status MemoryStore::Write(const WriteBatch& batch,
   for (const WriteBatch::Op& op : batch.ops()) {
     if (!IsValidColumn(op.column)) return InvalidColumn(op.column);
   }
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (!write_failure_.ok()) return write_failure_;
   if (batch.empty()) return absl::OkStatus();
   const uint64_t version = version_ + 1;
@@ -145,35 +147,35 @@ absl::Status MemoryStore::Backup(const std::string& directory) {
 }
 
 void MemoryStore::FailWritesWith(absl::Status status) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   write_failure_ = std::move(status);
 }
 
 uint64_t MemoryStore::WriteCount() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   return version_;  // Every non-empty batch makes one version.
 }
 
 uint64_t MemoryStore::CurrentVersion() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   return version_;
 }
 
 uint64_t MemoryStore::PinVersion() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   pinned_versions_.insert(version_);
   return version_;
 }
 
 void MemoryStore::UnpinVersion(uint64_t version) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   pinned_versions_.erase(pinned_versions_.find(version));
 }
 
 absl::StatusOr<std::string> MemoryStore::GetAt(uint64_t version, Column column,
                                                std::string_view key) const {
   if (!IsValidColumn(column)) return InvalidColumn(column);
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   const ColumnData& data = columns_[static_cast<int>(column)];
   auto it = data.find(key);
   const std::string* value =
@@ -196,7 +198,7 @@ absl::Status MemoryStore::ScanAt(uint64_t version, Column column,
     chunk.clear();
     bool more = false;
     {
-      absl::ReaderMutexLock lock(&mu_);
+      std::shared_lock lock(mu_);
       const ColumnData& data = columns_[static_cast<int>(column)];
       auto it =
           first_chunk ? data.lower_bound(resume) : data.upper_bound(resume);
@@ -233,7 +235,7 @@ absl::Status MemoryStore::ReverseScanAt(uint64_t version, Column column,
     chunk.clear();
     bool more = false;
     {
-      absl::ReaderMutexLock lock(&mu_);
+      std::shared_lock lock(mu_);
       const ColumnData& data = columns_[static_cast<int>(column)];
       auto it = limit ? data.lower_bound(*limit) : data.end();
       while (it != data.begin()) {

@@ -17,12 +17,11 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "server/storage/store.h"
 
 namespace ocoptrace::storage {
@@ -70,14 +69,18 @@ class MemoryStore : public Store {
   void UnpinVersion(uint64_t version);
 
   // Drops the values of `history` that no reader can see any more.
-  void Prune(History& history) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Requires mu_ held exclusively.
+  void Prune(History& history);
 
-  mutable absl::Mutex mu_;
-  std::array<ColumnData, kColumnCount> columns_ ABSL_GUARDED_BY(mu_);
-  uint64_t version_ ABSL_GUARDED_BY(mu_) = 0;
+  // Guards the fields below: shared for reads, exclusive for changes.
+  // (std::shared_mutex rather than absl::Mutex so that ThreadSanitizer
+  // understands it with Debian's uninstrumented abseil.)
+  mutable std::shared_mutex mu_;
+  std::array<ColumnData, kColumnCount> columns_;
+  uint64_t version_ = 0;
   // Versions held by live snapshots (a snapshot reads at its version).
-  std::multiset<uint64_t> pinned_versions_ ABSL_GUARDED_BY(mu_);
-  absl::Status write_failure_ ABSL_GUARDED_BY(mu_);
+  std::multiset<uint64_t> pinned_versions_;
+  absl::Status write_failure_;
   std::unique_ptr<LatestView> latest_;
 };
 
