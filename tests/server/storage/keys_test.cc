@@ -170,5 +170,68 @@ TEST(KeysTest, PrefixEnd) {
 
 TEST(KeysTest, MetaKeysAreNamed) { EXPECT_EQ(kMetaTreeSize, "tree_size"); }
 
+// Derived-state keys (builders added by server/trace).
+
+TEST(KeysTest, StateAndKeyRecordKeysRoundTrip) {
+  EXPECT_EQ(StateRecordKey("producer/htx-a"), "s/producer/htx-a");
+  EXPECT_EQ(*ParseStateRecordKey(StateRecordKey("batch/08934563123451/L1")),
+            "batch/08934563123451/L1");
+  EXPECT_EQ(KeyRecordKey("htx-a.example/key"), "k/htx-a.example/key");
+  EXPECT_EQ(*ParseKeyRecordKey(KeyRecordKey("htx-a.example/key")),
+            "htx-a.example/key");
+  // One kind of subject is one contiguous prefix range.
+  const std::string products = StateRecordKey("product/");
+  EXPECT_TRUE(StateRecordKey("product/08934563123451").starts_with(products));
+  EXPECT_FALSE(StateRecordKey("producer/htx-a").starts_with(products));
+  EXPECT_LT(StateRecordKey("product/08934563123451"), PrefixEnd(products));
+  // State records and key records never share a key.
+  EXPECT_FALSE(ParseStateRecordKey(KeyRecordKey("x")).ok());
+  EXPECT_FALSE(ParseKeyRecordKey(StateRecordKey("x")).ok());
+  for (const std::string& bad :
+       std::vector<std::string>{"", "s/", "s", std::string("s/a\0b", 5)}) {
+    EXPECT_EQ(ParseStateRecordKey(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << testing::PrintToString(bad);
+  }
+}
+
+TEST(KeysTest, IndexKeysRoundTripAndPrefixesDoNotCollide) {
+  const std::string key =
+      IndexKey(kIndexProducerBatches, {"htx-a", "08934563123451", "L1"});
+  EXPECT_EQ(key, std::string("producer-batch\0htx-a\0"
+                             "08934563123451\0L1",
+                             38));
+  absl::StatusOr<IndexKeyParts> parts = ParseIndexKey(key);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  EXPECT_EQ(parts->index_name, kIndexProducerBatches);
+  EXPECT_EQ(parts->parts,
+            (std::vector<std::string>{"htx-a", "08934563123451", "L1"}));
+
+  EXPECT_TRUE(key.starts_with(IndexPrefix(kIndexProducerBatches)));
+  EXPECT_TRUE(key.starts_with(IndexPrefix(kIndexProducerBatches, {"htx-a"})));
+  // "htx" is a prefix of "htx-a" as text, but not as an index part.
+  EXPECT_FALSE(key.starts_with(IndexPrefix(kIndexProducerBatches, {"htx"})));
+  // Index names that are prefixes of each other stay apart.
+  EXPECT_FALSE(IndexKey(kIndexProducerCertificates, {"x"})
+                   .starts_with(IndexPrefix("producer")));
+
+  for (const std::string& bad : std::vector<std::string>{
+           "", "no-separator", std::string("\0a", 2), std::string("name\0", 5),
+           std::string("name\0a\0\0b", 9)}) {
+    EXPECT_EQ(ParseIndexKey(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << testing::PrintToString(bad);
+  }
+}
+
+TEST(KeysTest, PrincipalKeys) {
+  const std::string hash(32, '\0');
+  EXPECT_EQ(PrincipalTokenKey(hash), "t/" + hash);
+  EXPECT_EQ(PrincipalNameKey("inspector-1"), "n/inspector-1");
+  EXPECT_EQ(*ParsePrincipalNameKey(PrincipalNameKey("inspector-1")),
+            "inspector-1");
+  EXPECT_FALSE(ParsePrincipalNameKey(PrincipalTokenKey(hash)).ok());
+}
+
 }  // namespace
 }  // namespace ocoptrace::storage
