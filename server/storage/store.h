@@ -92,9 +92,10 @@ class Store {
                              const WriteOptions& options) = 0;
 
   // Writes a consistent copy of the whole store, taken online, into
-  // `directory`, which must not exist yet (it is created; its parent must
-  // exist and be on the same file system for the cheapest copy). The copy
-  // opens as a store of its own. InvalidArgument if `directory` exists,
+  // `directory`, which must not exist yet (it and any missing parents are
+  // created; on the same file system as the store the copy is mostly hard
+  // links). The copy opens as a store of its own and holds every batch
+  // acknowledged before the call. InvalidArgument if `directory` exists,
   // Unimplemented for stores without files, otherwise a backend error.
   virtual absl::Status Backup(const std::string& directory) = 0;
 };
