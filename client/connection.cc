@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
-#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "client/config.h"
 
 namespace ocoptrace::client {
@@ -30,8 +32,21 @@ std::string HostOf(std::string_view server) {
 
 bool IsLoopbackServer(std::string_view server) {
   std::string host = HostOf(server);
-  return host == "localhost" || host == "::1" ||
-         absl::StartsWith(host, "127.") || host == "ip6-localhost";
+  if (host == "localhost" || host == "::1" || host == "ip6-localhost") {
+    return true;
+  }
+  // 127.0.0.0/8 as a dotted IPv4 literal (not a name like 127.example.com).
+  std::vector<std::string> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (const std::string& part : parts) {
+    int value = 0;
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string::npos ||
+        !absl::SimpleAtoi(part, &value) || value > 255) {
+      return false;
+    }
+  }
+  return true;
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status,
