@@ -2,6 +2,7 @@
 // keys), and the maintenance operations (rebuild, digest).
 #include "server/trace/service.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -98,13 +99,28 @@ absl::Status Service::Impl::Open() {
   for (const NoteSigner& label : keys.labels) {
     service_keys.push_back({&label, v1::KEY_ROLE_LABEL, kLabelsSubject});
   }
+  // What the log says, not the derived state (which may be awaiting a
+  // rebuild): the key.added entries of the service's own chains.
+  std::map<std::string, std::string> logged;  // key name -> vkey
+  for (std::string_view subject : {kAuthoritySubject, kLabelsSubject}) {
+    auto entries = ledger->SubjectEntries(subject, 0, 100000);
+    if (!entries.ok()) return entries.status();
+    for (const ledger::StoredEntry& stored : *entries) {
+      auto parsed = ParseEntry(stored.entry);
+      if (!parsed.ok() || parsed->header.kind != kinds::kKeyAdded) continue;
+      auto record = ParseBody<v1::KeyRecord>(stored.body, BodyType::kKeyRecord);
+      if (!record.ok()) continue;
+      auto verifier = ParseVkey(record->vkey());
+      if (verifier.ok()) logged[verifier->name] = record->vkey();
+    }
+  }
   for (const ServiceKey& key : service_keys) {
     const std::string vkey = FormatVkey(VerifierOf(*key.signer));
-    if (auto known = registry.Find(key.signer->name)) {
-      if (known->vkey() != vkey) {
+    if (auto known = logged.find(key.signer->name); known != logged.end()) {
+      if (known->second != vkey) {
         return absl::FailedPreconditionError(
             absl::StrCat("the log already has a key named '", key.signer->name,
-                         "' with another public key (", known->vkey(),
+                         "' with another public key (", known->second,
                          "); give the new key another name"));
       }
       continue;

@@ -16,6 +16,7 @@
 #include "core/log_entry.h"
 #include "core/random.h"
 #include "core/signed_note.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/storage/memory_store.h"
 #include "server/trace/service.h"
