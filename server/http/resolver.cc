@@ -233,7 +233,8 @@ Response Resolver::Linkset(const DigitalLink& link,
     for (const Candidate& c : links) {
       Json entry = Json::object();
       entry["href"] = absolute(c.href);
-      entry["title"] = c.lang == "en" ? c.def->title_en : c.def->title_vi;
+      const bool english = c.lang.empty() ? lang == Lang::kEn : c.lang == "en";
+      entry["title"] = english ? c.def->title_en : c.def->title_vi;
       entry["type"] = c.def->media_type;
       if (!c.lang.empty()) entry["hreflang"] = Json::array({c.lang});
       item[LinkTypeUri(c.def->term)].push_back(std::move(entry));
