@@ -200,6 +200,11 @@ absl::StatusOr<InitResult> InitDataDir(const InitOptions& options) {
   if (!wrote.ok()) return wrote.status();
   if (*wrote) result.created.push_back(dir.config_file());
   const bool new_db = !IsDirectory(dir.db());
+  // Owner-only, like keys/: the database holds principals' token hashes.
+  if (new_db && ::mkdir(dir.db().c_str(), 0700) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot create directory '", dir.db(), "'"));
+  }
 
   DaemonConfig config;
   config.data_dir = options.data_dir;

@@ -42,6 +42,9 @@ TEST(InitTest, CreatesTheDirectoryAndTheFirstAdminOnce) {
   EXPECT_THAT(first->created, Contains(dir.log_key_file()));
   EXPECT_THAT(first->created, Contains(dir.config_file()));
   EXPECT_THAT(first->created, Contains(dir.db() + "/"));
+  struct stat st;
+  ASSERT_EQ(::stat(dir.db().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
 
   absl::StatusOr<InitResult> again = InitDataDir(InitFor(temp.path(), &clock));
   ASSERT_TRUE(again.ok()) << again.status();
