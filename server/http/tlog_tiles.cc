@@ -130,7 +130,7 @@ absl::StatusOr<TilePath> ParseTilePath(std::string_view path) {
   }
   tile.index = index;
   // Canonical: no superfluous leading "x000/" groups.
-  if (FormatTileIndex(index).size() != groups * 4 - 1) {
+  if (FormatTileIndex(index).size() != groups * 5 - 2) {
     return absl::InvalidArgumentError(
         "tile path: the index has leading zero groups");
   }
