@@ -66,7 +66,7 @@ TEST_F(RebuildTest, RebuildGivesByteIdenticalState) {
   damage.Delete(Column::kState,
                 storage::StateRecordKey(ProductSubject(kGtinA)));
   damage.Put(Column::kIndexes, "junk", "");
-  ASSERT_OK(store_.Write(damage, {}));
+  ASSERT_OK(store_->Write(damage, {}));
   EXPECT_NE(HashToHex(*service_->DerivedStateDigest()), HashToHex(*before));
   ASSERT_OK(service_->RebuildState());
   EXPECT_EQ(HashToHex(*service_->DerivedStateDigest()), HashToHex(*before));
@@ -91,7 +91,7 @@ TEST_F(RebuildTest, RebuildIntoAFreshStoreHoldingOnlyTheLog) {
         column == Column::kLabels) {
       continue;
     }
-    ASSERT_OK(store_.Latest().Scan(
+    ASSERT_OK(store_->Latest().Scan(
         column, "", "", [&](std::string_view key, std::string_view value) {
           copy.Put(column, key, value);
           return true;

@@ -405,7 +405,7 @@ TEST_F(RoleMatrixTest, TokensAreRandomAndStoredHashed) {
   EXPECT_EQ(caller->role, v1::ROLE_PRODUCER);
   // The clear token is nowhere in the store.
   bool found = false;
-  ASSERT_OK(store_.Latest().Scan(
+  ASSERT_OK(store_->Latest().Scan(
       storage::Column::kPrincipals, "", "",
       [&](std::string_view key, std::string_view value) {
         found |= key.find(created->token()) != std::string_view::npos ||

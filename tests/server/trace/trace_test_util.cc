@@ -29,6 +29,7 @@ absl::Time TraceTest::StartTime() {
 }
 
 void TraceTest::SetUp() {
+  if (store_ == nullptr) store_ = std::make_unique<storage::MemoryStore>();
   keys_.log = TestSigner("log.test.ocoptrace");
   keys_.authority = TestSigner("authority.test.ocoptrace");
   keys_.labels = {TestSigner("label-1.test.ocoptrace")};
@@ -46,7 +47,7 @@ void TraceTest::OpenService() {
   service_.reset();
   ServiceOptions options;
   options.ledger.checkpoint_interval = absl::ZeroDuration();
-  auto service = Service::Open(&store_, keys_, &clock_, &random_, options);
+  auto service = Service::Open(store_.get(), keys_, &clock_, &random_, options);
   ASSERT_TRUE(service.ok()) << service.status();
   service_ = std::move(*service);
 }

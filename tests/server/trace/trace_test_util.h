@@ -155,7 +155,9 @@ class TraceTest : public ::testing::Test {
   // compares.
   std::pair<uint64_t, uint64_t> Footprint(const std::string& subject);
 
-  storage::MemoryStore store_;
+  // The store the service runs on: a MemoryStore unless a test sets it
+  // (e.g. to a RocksDB store) before calling TraceTest::SetUp().
+  std::unique_ptr<storage::Store> store_;
   FakeClock clock_{StartTime()};
   SeededRandom random_{7};
   ServiceKeys keys_;
