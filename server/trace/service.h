@@ -14,8 +14,15 @@
 //   AlreadyExists, FailedPrecondition (e.g. renewing an expired certificate).
 //
 // Writes are asynchronous: the callback runs exactly once, on a ledger
-// thread, after the entry is durable or refused, and must not block. Reads
-// are synchronous and only touch the local store.
+// thread, after the entry is durable or refused, and must not block. A
+// request refused before it reaches the ledger (role, validation, stale
+// head) is answered on the calling thread, before the method returns; so
+// are GetCheckpoint and GetHistory (which may sign a checkpoint inline).
+// Backup answers from a background thread. Reads are synchronous and only
+// touch the local store.
+//
+// The kinds, subjects, rules and role matrix are in docs/kinds.md; the
+// derived state in docs/state.md.
 //
 // Thread-safety: all methods are thread-safe.
 
