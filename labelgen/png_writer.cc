@@ -156,10 +156,10 @@ absl::StatusOr<std::string> EncodeGrayPng(const uint8_t* pixels, int width,
         "image of ", width, "x", height, " pixels is empty or malformed"));
   }
   GrayRows rows{pixels, stride};
-  PngJob job{width,      height,
-             8,          pixels_per_dot_meter,
-             6,          PNG_FILTER_SUB | PNG_FILTER_UP,
-             GrayRowFor, &rows};
+  // Label rasters are mostly white with text: level 2 and the "up" filter
+  // make files ~25 % larger than the defaults at about twice the speed.
+  PngJob job{width, height,        8,          pixels_per_dot_meter,
+             2,     PNG_FILTER_UP, GrayRowFor, &rows};
   std::string out;
   if (!WritePng(job, &out)) {
     return absl::InternalError("libpng failed while writing the label PNG");

@@ -3,6 +3,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -48,22 +49,53 @@ std::string LabelContext(int index, const LabelData& label) {
                       label.serial.empty() ? "" : ")", ": ");
 }
 
+// A CAIRO_FORMAT_A1 surface of the symbol: opaque (ink) where dark.
+SurfacePtr QrMaskSurface(const QrMatrix& qr) {
+  SurfacePtr mask(
+      cairo_image_surface_create(CAIRO_FORMAT_A1, qr.width, qr.width));
+  if (cairo_surface_status(mask.get()) != CAIRO_STATUS_SUCCESS) return mask;
+  cairo_surface_flush(mask.get());
+  unsigned char* data = cairo_image_surface_get_data(mask.get());
+  const int stride = cairo_image_surface_get_stride(mask.get());
+  for (int y = 0; y < qr.width; ++y) {
+    unsigned char* row = data + static_cast<size_t>(y) * stride;
+    const uint8_t* modules = qr.dark.data() + static_cast<size_t>(y) * qr.width;
+    std::fill(row, row + stride, 0);
+    for (int x = 0; x < qr.width; ++x) {
+      // A1 pixels are packed in native-endian 32-bit words: the first pixel
+      // is the least significant bit on little-endian machines.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      row[x >> 3] |= static_cast<unsigned char>(modules[x] << (x & 7));
+#else
+      row[x >> 3] |= static_cast<unsigned char>(modules[x] << (7 - (x & 7)));
+#endif
+    }
+  }
+  cairo_surface_mark_dirty(mask.get());
+  return mask;
+}
+
+void DrawQrMask(cairo_t* cr, const ComposedLabel& label) {
+  SurfacePtr mask = QrMaskSurface(label.qr);
+  cairo_pattern_t* pattern = cairo_pattern_create_for_surface(mask.get());
+  cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST);
+  cairo_save(cr);
+  cairo_translate(cr, label.qr_left_mm, label.qr_top_mm);
+  cairo_scale(cr, label.module_mm, label.module_mm);
+  cairo_mask(cr, pattern);
+  cairo_restore(cr);
+  cairo_pattern_destroy(pattern);
+}
+
 }  // namespace
 
-void DrawComposedLabel(cairo_t* cr, const ComposedLabel& label, bool crisp_qr) {
+void DrawComposedLabel(cairo_t* cr, const ComposedLabel& label) {
   cairo_save(cr);
   cairo_set_source_rgb(cr, 0, 0, 0);
 
-  // QR: one path of merged horizontal runs.
-  const cairo_antialias_t previous = cairo_get_antialias(cr);
-  if (crisp_qr) cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-  const double m = label.module_mm;
-  for (const QrRun& run : DarkRuns(label.qr)) {
-    cairo_rectangle(cr, label.qr_left_mm + run.x * m,
-                    label.qr_top_mm + run.y * m, run.length * m, m);
-  }
-  cairo_fill(cr);
-  cairo_set_antialias(cr, previous);
+  // QR: a 1-bit stencil mask, one pixel per module, scaled to the module
+  // size without interpolation (PDF: an /ImageMask with /Interpolate false).
+  DrawQrMask(cr, label);
 
   // Stars.
   for (const StarMark& star : label.stars) {
@@ -128,7 +160,7 @@ absl::StatusOr<std::string> RenderLabelPng(const LabelData& label,
   }
   ContextPtr cr(cairo_create(surface.get()));
   cairo_scale(cr.get(), pixels_per_mm, pixels_per_mm);
-  DrawComposedLabel(cr.get(), *composed, /*crisp_qr=*/true);
+  DrawComposedLabel(cr.get(), *composed);
   cairo_surface_flush(surface.get());
   if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
     return CairoError(cairo_status(cr.get()), "cannot draw the label");
@@ -195,7 +227,7 @@ absl::Status RenderSheetPdf(const std::vector<LabelData>& labels,
     cairo_save(cr.get());
     cairo_translate(cr.get(), layout.LabelLeftMm(slot),
                     layout.LabelTopMm(slot));
-    DrawComposedLabel(cr.get(), *composed, /*crisp_qr=*/false);
+    DrawComposedLabel(cr.get(), *composed);
     cairo_restore(cr.get());
   }
   cairo_show_page(cr.get());
