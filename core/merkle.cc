@@ -184,6 +184,28 @@ absl::Status VerifyInclusion(uint64_t index, uint64_t size,
 
 absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
                                const std::vector<Hash>& proof,
+                               std::string_view root1, std::string_view root2) {
+  if (size1 != 0 && size1 == size2) {
+    if (!proof.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "consistency proof: sizes are equal (", size1,
+          ") so the proof must be empty, got ", proof.size(), " hashes"));
+    }
+    if (root1 != root2) {
+      return absl::FailedPreconditionError(
+          "consistency proof: sizes are equal but the roots differ");
+    }
+    return absl::OkStatus();
+  }
+  auto hash1 = HashFromBytes(root1, "root1");
+  if (!hash1.ok()) return hash1.status();
+  auto hash2 = HashFromBytes(root2, "root2");
+  if (!hash2.ok()) return hash2.status();
+  return VerifyConsistency(size1, size2, proof, *hash1, *hash2);
+}
+
+absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
+                               const std::vector<Hash>& proof,
                                const Hash& root1, const Hash& root2) {
   if (size1 == 0) {
     return absl::InvalidArgumentError(

@@ -76,6 +76,15 @@ absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
                                const std::vector<Hash>& proof,
                                const Hash& root1, const Hash& root2);
 
+// The same with the roots as received (raw bytes, e.g. decoded from a
+// client's JSON). With size1 == size2 the proof must be empty and the roots
+// byte-identical: no hashing is involved, so their length does not matter
+// (as in transparency-dev/merkle). Otherwise both roots must be 32-byte
+// hashes (InvalidArgument naming the root) and the Hash form applies.
+absl::Status VerifyConsistency(uint64_t size1, uint64_t size2,
+                               const std::vector<Hash>& proof,
+                               std::string_view root1, std::string_view root2);
+
 // Reference implementations straight from the RFC's recursive definitions.
 // They take O(n) time and memory over all leaf hashes: for tests, tools and
 // cross-checking the log's incremental tree, not for serving.
