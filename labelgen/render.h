@@ -5,7 +5,8 @@
 // interpolation (in PDF an /ImageMask with /Interpolate false: exact module
 // edges at any printer resolution, ~300 bytes per label instead of ~8 KB
 // of rectangle paths), text with the packaged font (Vietnamese diacritics
-// included), stars as vector shapes, the boxed PIN area. The PDF page size
+// included), OCOP stars as the font's U+2605 glyph (vector paths if the
+// font lacks it), the boxed PIN area. The PDF page size
 // is exactly the layout's page size in points (1 mm = 72 / 25.4 pt), and
 // the file is written atomically.
 //
