@@ -148,11 +148,25 @@ std::vector<std::string> DecodeQrCodes(const GrayImage& image) {
   return results;
 }
 
+std::vector<std::string>& TempDirs() {
+  static auto* dirs = new std::vector<std::string>;
+  return *dirs;
+}
+
+void RemoveTempDirs() {
+  for (const std::string& dir : TempDirs()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+}
+
 std::string MakeTempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string templ = absl::StrCat(base != nullptr && *base ? base : "/tmp",
-                                   "/labelgen-XXXXXX");
+                                   "/labelgen-test-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) std::abort();
+  if (TempDirs().empty()) std::atexit(RemoveTempDirs);
+  TempDirs().push_back(templ);
   return templ;
 }
 

@@ -47,7 +47,8 @@ GrayImage Crop(const GrayImage& image, int x, int y, int width, int height);
 // Every QR code zbar finds in `image`, as raw bytes (ZBAR_CFG_BINARY).
 std::vector<std::string> DecodeQrCodes(const GrayImage& image);
 
-// A fresh empty directory under $TMPDIR (or /tmp).
+// A fresh empty directory under $TMPDIR (or /tmp), removed with its
+// contents when the test binary exits.
 std::string MakeTempDir();
 // Names of the entries of `dir`, sorted.
 std::vector<std::string> ListDir(const std::string& dir);
