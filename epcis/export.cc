@@ -150,9 +150,35 @@ void RenamePrefixes(const std::map<std::string, std::string>& renames,
 // bound to another IRI is renamed in the event's keys (to a prefix bound
 // to the same IRI, or a fresh one).
 void MergePrefixes(EpcisEvent* event, json* document_prefixes) {
+  // The standard EPCIS context's prefixes: taken, whatever the event says.
+  static const json* const kStandard = new json{
+      {"epcis", "https://ref.gs1.org/epcis/"},
+      {"cbv", "https://ref.gs1.org/cbv/"},
+      {"cbvmda", "urn:epcglobal:cbv:mda:"},
+      {"gs1", "https://gs1.org/voc/"},
+      {"rdfs", "http://www.w3.org/2000/01/rdf-schema#"},
+      {"owl", "http://www.w3.org/2002/07/owl#"},
+      {"xsd", "http://www.w3.org/2001/XMLSchema#"},
+      {"dcterms", "http://purl.org/dc/terms/"}};
   std::map<std::string, std::string> renames;
   for (const auto& [prefix, iri] : event->prefixes.items()) {
     if (!iri.is_string()) continue;
+    if (auto standard = kStandard->find(prefix); standard != kStandard->end()) {
+      if (*standard == iri) continue;
+      std::string target;
+      for (int n = 2; target.empty(); ++n) {
+        std::string candidate = absl::StrCat(prefix, n);
+        auto bound = document_prefixes->find(candidate);
+        if (bound == document_prefixes->end()) {
+          (*document_prefixes)[candidate] = iri;
+          target = candidate;
+        } else if (*bound == iri) {
+          target = candidate;
+        }
+      }
+      renames[prefix] = target;
+      continue;
+    }
     auto existing = document_prefixes->find(prefix);
     if (existing == document_prefixes->end()) {
       (*document_prefixes)[prefix] = iri;
