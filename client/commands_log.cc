@@ -199,8 +199,11 @@ absl::Status RunLogVerify(Cli& cli) {
   absl::StatusOr<LogAdvance> advance =
       CheckLogAdvance(*log_key, previous, response->checkpoint(), fetch);
   if (!advance.ok()) {
-    if (absl::IsDataLoss(advance.status()) && previous.has_value()) {
-      // Keep both signed checkpoints: together they prove the misbehaviour.
+    // Both notes verify yet disagree: together they prove the log signed
+    // two incompatible histories. Keep them.
+    if (absl::IsDataLoss(advance.status()) && previous.has_value() &&
+        OpenCheckpoint(*previous, *log_key).ok() &&
+        OpenCheckpoint(response->checkpoint(), *log_key).ok()) {
       std::string evidence =
           absl::StrCat(*state_path, ".conflict-",
                        absl::ToUnixSeconds(cli.clock().Now()), ".txt");

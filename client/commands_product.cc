@@ -131,7 +131,7 @@ std::string StandardsText(const v1::ProductRecord& record) {
 
 std::string StarsText(uint32_t stars) {
   if (stars == 0) return "none active";
-  std::string text = std::to_string(stars);
+  std::string text = std::to_string(stars) + " ";
   for (uint32_t i = 0; i < stars; ++i) text += "★";
   return text;
 }

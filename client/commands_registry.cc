@@ -115,14 +115,25 @@ void AddProducerFlags(CLI::App* command, ProducerOptions& options,
   command->add_flag("--demo", options.demo, "Mark as demo data");
 }
 
+// The address as recorded, then the units it was in at the time and, when
+// the server derived them, the units it is in now (after the 2025 reform).
 std::string AddressLine(const v1::Address& address) {
-  std::vector<std::string> current;
-  for (const v1::AdminUnit& unit : address.current_units()) {
-    current.push_back(unit.name());
+  auto names = [](const auto& units) {
+    std::vector<std::string> result;
+    for (const v1::AdminUnit& unit : units) {
+      if (!unit.name().empty()) result.push_back(unit.name());
+    }
+    return absl::StrJoin(result, ", ");
+  };
+  std::string line = address.text_as_recorded();
+  std::string then = names(address.units_at_time());
+  std::string now = names(address.current_units());
+  if (!then.empty()) {
+    absl::StrAppend(&line, " [", then, " on ", address.recorded_on().iso_date(),
+                    "]");
   }
-  if (current.empty()) return address.text_as_recorded();
-  return absl::StrCat(address.text_as_recorded(), " (now ",
-                      absl::StrJoin(current, ", "), ")");
+  if (!now.empty()) absl::StrAppend(&line, " (now ", now, ")");
+  return line;
 }
 
 absl::Status RunProducerAdd(Cli& cli, const ProducerOptions& options) {

@@ -1,6 +1,8 @@
 #include "client/signing.h"
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "client/arguments.h"
 #include "core/log_entry.h"
 #include "core/sha256.h"
@@ -82,6 +84,7 @@ absl::StatusOr<v1::EntryReceipt> SignAndSubmit(const EntryToSign& entry,
                                                int max_attempts) {
   absl::Status last_error =
       absl::AbortedError("no attempt made (max_attempts < 1)");
+  absl::BitGen jitter;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     absl::StatusOr<v1::SubjectHead> head = read_head(entry.subject);
     if (!head.ok()) return head.status();
@@ -91,6 +94,11 @@ absl::StatusOr<v1::EntryReceipt> SignAndSubmit(const EntryToSign& entry,
     absl::StatusOr<v1::EntryReceipt> receipt = submit(*signed_entry);
     if (!absl::IsAborted(receipt.status())) return receipt;
     last_error = receipt.status();
+    // Someone else appended first; let the racing writers spread out.
+    if (attempt < max_attempts) {
+      absl::SleepFor(absl::Milliseconds(10 * attempt) +
+                     absl::Milliseconds(absl::Uniform(jitter, 0, 20)));
+    }
   }
   return absl::AbortedError(absl::StrCat(
       last_error.message(), " (gave up after ", max_attempts,

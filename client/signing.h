@@ -71,16 +71,16 @@ using HeadReader =
 using EntrySubmitter =
     std::function<absl::StatusOr<v1::EntryReceipt>(const v1::SignedEntry&)>;
 
-// Reads the head, signs, submits; on Aborted repeats, at most
-// `max_attempts` times in all. Returns the receipt, the last Aborted error
-// (with "gave up after N attempts" added) or the first other error, as the
-// server gave it.
+// Reads the head, signs, submits; on Aborted waits a few milliseconds
+// (growing, jittered) and repeats, at most `max_attempts` times in all. Returns
+// the receipt, the last Aborted error (with "gave up after N attempts" added)
+// or the first other error, as the server gave it.
 absl::StatusOr<v1::EntryReceipt> SignAndSubmit(const EntryToSign& entry,
                                                const NoteSigner& signer,
                                                const HeadReader& read_head,
                                                const EntrySubmitter& submit,
                                                const Clock& clock,
-                                               int max_attempts = 5);
+                                               int max_attempts = 10);
 
 }  // namespace ocoptrace::client
 

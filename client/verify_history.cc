@@ -115,6 +115,19 @@ EntryCheck CheckItem(const v1::HistoryItem& item, uint64_t position,
   return check;
 }
 
+// The server answered, and refused: not a transport problem.
+bool IsRefusal(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool HistoryVerification::ok() const {
@@ -216,6 +229,13 @@ absl::StatusOr<LogAdvance> CheckLogAdvance(
   if (smaller.size == 0) return advance;  // Every tree extends the empty one.
   absl::StatusOr<std::vector<Hash>> proof =
       fetch_proof(smaller.size, larger.size);
+  if (IsRefusal(proof.status())) {
+    // The log key signed both checkpoints and an honest log keeps every
+    // checkpoint it signs, so it can always prove one extends the other.
+    return rewrite_error(
+        absl::StrCat("the log cannot prove consistency between them: ",
+                     proof.status().message(), "; it lost or rewrote entries"));
+  }
   if (!proof.ok()) return proof.status();
   absl::Status consistent = VerifyConsistency(smaller.size, larger.size, *proof,
                                               smaller.root, larger.root);

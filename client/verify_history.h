@@ -97,9 +97,12 @@ struct LogAdvance {
 // - smaller: a consistency proof from the new size to the previous one must
 //   verify (a lagging view, not an error).
 // Errors: DataLoss when a note does not verify under `log_key` (the
-// message names which one) or when the two checkpoints are inconsistent
-// ("the log rewrote history: ...", with both sizes and roots); the
-// fetcher's error when the proof cannot be had.
+// message names which one), when the two checkpoints are inconsistent, or
+// when the server refuses the consistency proof (InvalidArgument, NotFound,
+// FailedPrecondition, OutOfRange: an honest log keeps every checkpoint it
+// signed, so it can always prove it) — "the log rewrote history: ...",
+// with both sizes and roots. Other fetcher errors (e.g. Unavailable) are
+// returned as they are.
 absl::StatusOr<LogAdvance> CheckLogAdvance(
     const NoteVerifier& log_key,
     const std::optional<std::string>& previous_note,

@@ -311,6 +311,19 @@ TEST_F(LogAdvanceTest, CheckpointNotSignedByThePinnedKeyIsDataLoss) {
   EXPECT_THAT(advance.status().message(), HasSubstr("pinned log key"));
 }
 
+TEST_F(LogAdvanceTest, RefusingTheProofForASeenCheckpointIsDataLoss) {
+  absl::StatusOr<LogAdvance> advance = CheckLogAdvance(
+      VerifierOf(log_), CheckpointNote(log_, 3), CheckpointNote(log_, 8),
+      [](uint64_t, uint64_t) -> absl::StatusOr<std::vector<Hash>> {
+        return absl::InvalidArgumentError(
+            "tree size 3 is not the size of a signed checkpoint");
+      });
+  EXPECT_EQ(advance.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(advance.status().message(), HasSubstr("rewrote history"));
+  EXPECT_THAT(advance.status().message(),
+              HasSubstr("not the size of a signed checkpoint"));
+}
+
 TEST_F(LogAdvanceTest, ProofFetchErrorsPassThrough) {
   absl::StatusOr<LogAdvance> advance = CheckLogAdvance(
       VerifierOf(log_), CheckpointNote(log_, 3), CheckpointNote(log_, 8),
