@@ -183,7 +183,12 @@ int main(int argc, char** argv) {
   app.add_option("--out", flags.out, "output file (or directory, see below)")
       ->required();
   app.add_flag("--quiet", flags.quiet, "no progress on stderr");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (flags.in.empty() && flags.url.empty()) {
     std::cerr << "labelgen: give --in ISSUANCE.jsonl or --url URL\n";
     return 2;
