@@ -16,9 +16,9 @@
 namespace ocoptrace::epcis {
 namespace {
 
-using nlohmann::json;
 using capture_internal::DocumentInfo;
 using capture_internal::MakeProblem;
+using nlohmann::json;
 
 constexpr std::string_view kDefaultSteps[] = {
     "accepting",      "arriving",     "commissioning", "decommissioning",
@@ -97,13 +97,15 @@ void CollectIgnored(const json& object, std::vector<std::string>* fields) {
 }  // namespace
 
 bool IsDefaultAcceptedStep(std::string_view step) {
-  return std::find(std::begin(kDefaultSteps), std::end(kDefaultSteps),
-                   step) != std::end(kDefaultSteps);
+  return std::find(std::begin(kDefaultSteps), std::end(kDefaultSteps), step) !=
+         std::end(kDefaultSteps);
 }
 
 json ProblemToJson(const Problem& problem) {
-  json out = {{"type", problem.type},       {"title", problem.title},
-              {"status", problem.status},   {"detail", problem.detail},
+  json out = {{"type", problem.type},
+              {"title", problem.title},
+              {"status", problem.status},
+              {"detail", problem.detail},
               {"eventPointer", problem.event_pointer},
               {"code", problem.code}};
   if (!problem.instance.empty()) out["instance"] = problem.instance;
@@ -228,7 +230,8 @@ absl::StatusOr<CapturePlan> PlanCapture(const json& document,
   }
   DocumentInfo info;
   info.context = document.value("@context", json());
-  if (absl::StatusOr<JsonLdContext> parsed = JsonLdContext::FromJson(info.context);
+  if (absl::StatusOr<JsonLdContext> parsed =
+          JsonLdContext::FromJson(info.context);
       !parsed.ok()) {
     return fail("context", "/@context",
                 absl::StrCat(parsed.status().message(),
@@ -252,8 +255,7 @@ absl::StatusOr<CapturePlan> PlanCapture(const json& document,
              body["queryResults"].is_object()) {
     const json& results = document["epcisBody"]["queryResults"];
     CollectIgnored(results, &info.ignored_fields);
-    if (results.contains("resultsBody") &&
-        results["resultsBody"].is_object() &&
+    if (results.contains("resultsBody") && results["resultsBody"].is_object() &&
         results["resultsBody"].contains("eventList")) {
       events = &results["resultsBody"]["eventList"];
       list_pointer = "/epcisBody/queryResults/resultsBody/eventList";
@@ -270,8 +272,7 @@ absl::StatusOr<CapturePlan> PlanCapture(const json& document,
     return fail("capture-limit", list_pointer,
                 absl::StrCat("the document has ", events->size(),
                              " events; this server captures at most ",
-                             context.max_events,
-                             " per document: split it"));
+                             context.max_events, " per document: split it"));
   }
 
   capture_internal::PlanState state(context);

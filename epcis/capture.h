@@ -92,18 +92,18 @@ struct CaptureContext {
 
 // One entry to append.
 struct PlannedEntry {
-  v1::BatchRef batch;  // GTIN-14 + lot: subject batch/<gtin>/<lot>.
-  std::string kind;    // "batch.created" or "event.<step>".
+  v1::BatchRef batch;            // GTIN-14 + lot: subject batch/<gtin>/<lot>.
+  std::string kind;              // "batch.created" or "event.<step>".
   v1::BatchRecord batch_record;  // The body of batch.created.
   v1::TraceEvent event;          // The body of event.<step>.
-  Timestamp time;  // The entry's time: eventTime, whole seconds.
+  Timestamp time;                // The entry's time: eventTime, whole seconds.
 };
 
 struct CapturedEvent {
-  size_t index = 0;     // Position in the document's event list.
-  std::string pointer;  // "/epcisBody/eventList/<index>".
-  std::string event_id;  // The document's eventID, else hash_id.
-  std::string hash_id;   // The CBV 2.0 event hash ID.
+  size_t index = 0;                   // Position in the document's event list.
+  std::string pointer;                // "/epcisBody/eventList/<index>".
+  std::string event_id;               // The document's eventID, else hash_id.
+  std::string hash_id;                // The CBV 2.0 event hash ID.
   std::vector<PlannedEntry> entries;  // In append order.
   // What the mapping left out, for the capture job's report, e.g.
   // "epcList/2: urn:epc:id:giai:4000001.111 is not a product lot; kept

@@ -34,8 +34,8 @@ using nlohmann::json;
 // An EPCIS date-time: the instant, and the offset it was written with.
 struct EpcisTime {
   int64_t unix_seconds = 0;
-  bool fraction = false;    // Had fractional seconds (dropped).
-  bool utc = false;         // Written in UTC ("Z" or "+00:00").
+  bool fraction = false;  // Had fractional seconds (dropped).
+  bool utc = false;       // Written in UTC ("Z" or "+00:00").
   int offset_minutes = 0;
 };
 
@@ -198,8 +198,8 @@ void EventMapper::CheckTerms() {
   }
   const json persistent = event_.value("persistentDisposition", json());
   for (const char* key : {"set", "unset"}) {
-    const json list = persistent.is_object() ? persistent.value(key, json())
-                                             : json();
+    const json list =
+        persistent.is_object() ? persistent.value(key, json()) : json();
     if (!list.is_array()) continue;
     for (size_t i = 0; i < list.size(); ++i) {
       Term(CbvVocabulary::kDisposition,
@@ -359,9 +359,9 @@ absl::Status EventMapper::CollectSide(const char* epc_key,
   if (epcs.is_array()) {
     for (size_t i = 0; i < epcs.size(); ++i) {
       if (!epcs[i].is_string()) continue;
-      absl::Status status = AddIdentity(epcs[i].get<std::string>(),
-                                        absl::StrCat(epc_key, "/", i), nullptr,
-                                        side);
+      absl::Status status =
+          AddIdentity(epcs[i].get<std::string>(), absl::StrCat(epc_key, "/", i),
+                      nullptr, side);
       if (!status.ok()) return status;
     }
   }

@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "epcis/capture.h"
 #include "core/timestamp.h"
+#include "epcis/capture.h"
 #include "epcis/cbv_vocabulary.h"
 #include "epcis/event_hash.h"
 #include "nlohmann/json.hpp"
@@ -126,12 +126,12 @@ class EventMapper {
   size_t first_problem_;
 
   std::string type_;
-  std::string step_;          // Our step; "" for a batch creation only.
+  std::string step_;            // Our step; "" for a batch creation only.
   bool creates_class_ = false;  // bizStep creating_class_instance.
   Timestamp time_;
   std::string hash_id_;
-  std::vector<LotAmount> inputs_;   // Transformation inputs.
-  std::vector<LotAmount> lots_;     // Objects, children or outputs.
+  std::vector<LotAmount> inputs_;    // Transformation inputs.
+  std::vector<LotAmount> lots_;      // Objects, children or outputs.
   std::vector<std::string> others_;  // Identifiers that are not lots.
   std::vector<std::string> notes_;
   std::string sscc_;  // Aggregation parent.

@@ -50,8 +50,7 @@ v1::Date Day(const std::string& iso) {
   return date;
 }
 
-void CollectUsedPrefixes(const json& value, const json& bindings,
-                         json* used) {
+void CollectUsedPrefixes(const json& value, const json& bindings, json* used) {
   if (value.is_array()) {
     for (const json& element : value) {
       CollectUsedPrefixes(element, bindings, used);
@@ -155,9 +154,8 @@ v1::Place EventMapper::MapPlace() {
     if (identity.ok() && identity->kind == Gs1Identity::Kind::kLocation) {
       place.set_gln(identity->gln);
       if (!identity->extension.empty()) {
-        place.set_description(absl::StrCat("GLN ", identity->gln,
-                                           ", extension (254) ",
-                                           identity->extension));
+        place.set_description(absl::StrCat(
+            "GLN ", identity->gln, ", extension (254) ", identity->extension));
       }
       break;
     }
@@ -170,8 +168,9 @@ v1::Place EventMapper::MapPlace() {
   }
   if (place.gln().empty() && place.description().empty()) {
     place.set_description(kNotStated);
-    notes_.push_back("readPoint/bizLocation: none; the place is recorded as "
-                     "not stated");
+    notes_.push_back(
+        "readPoint/bizLocation: none; the place is recorded as "
+        "not stated");
   }
   return place;
 }
@@ -182,15 +181,16 @@ v1::Party EventMapper::MapParty(const char* list_key, const char* id_key,
   const json list = event_.value(list_key, json());
   std::string chosen;
   if (list.is_array()) {
-    for (const char* wanted : {"owning_party", "possessing_party", "location"}) {
+    for (const char* wanted :
+         {"owning_party", "possessing_party", "location"}) {
       for (const json& entry : list) {
         if (!chosen.empty() || !entry.is_object() ||
             !entry.value(id_key, json()).is_string()) {
           continue;
         }
         const json type = entry.value("type", json());
-        if (type == wanted || type == CbvWebUri(CbvVocabulary::kSourceDestType,
-                                                wanted)) {
+        if (type == wanted ||
+            type == CbvWebUri(CbvVocabulary::kSourceDestType, wanted)) {
           chosen = entry[id_key].get<std::string>();
         }
       }
@@ -244,8 +244,9 @@ void EventMapper::MapInspection(v1::TraceEvent* event) {
   }
   event->set_outcome("warning");
   event->set_findings(kOutcomeNotStated);
-  notes_.push_back("inspecting: the event states no outcome; recorded as "
-                   "'warning' with findings saying so");
+  notes_.push_back(
+      "inspecting: the event states no outcome; recorded as "
+      "'warning' with findings saying so");
 }
 
 std::string EventMapper::CapturedJson(json* prefixes) {
@@ -263,9 +264,8 @@ absl::StatusOr<bool> EventMapper::EnsureBatch(const LotAmount& lot,
   if (!known.ok()) return known.status();
   if (*known) return true;
   const bool creates =
-      creates_class_ ||
-      (step_ == "commissioning" &&
-       (own_kind_.has_value() || Str("action") == "ADD"));
+      creates_class_ || (step_ == "commissioning" &&
+                         (own_kind_.has_value() || Str("action") == "ADD"));
   const std::string name = absl::StrCat(lot.ref.gtin(), "/", lot.ref.lot());
   if (!creates || !state_->context().may_create_batches) {
     Fail("unknown-batch", lot.pointer,
@@ -289,7 +289,8 @@ absl::StatusOr<bool> EventMapper::EnsureBatch(const LotAmount& lot,
     record.set_lot(lot.ref.lot());
     const json ilmd = event_.value("ilmd", json());
     const bool cbvmda_standard =
-        document_.inline_prefixes.value("cbvmda", json("urn:epcglobal:cbv:mda:")) ==
+        document_.inline_prefixes.value("cbvmda",
+                                        json("urn:epcglobal:cbv:mda:")) ==
         "urn:epcglobal:cbv:mda:";
     std::optional<std::string> produced;
     std::optional<std::string> expiry;
@@ -298,9 +299,9 @@ absl::StatusOr<bool> EventMapper::EnsureBatch(const LotAmount& lot,
       expiry = DatePart(ilmd.value("cbvmda:itemExpirationDate", json()));
     }
     if (!produced.has_value()) {
-      produced = FormatDate(absl::ToCivilDay(
-          absl::FromUnixSeconds(time_.unix_seconds),
-          absl::FixedTimeZone(time_.utc_offset_minutes * 60)));
+      produced = FormatDate(
+          absl::ToCivilDay(absl::FromUnixSeconds(time_.unix_seconds),
+                           absl::FixedTimeZone(time_.utc_offset_minutes * 60)));
     }
     *record.mutable_production_date() = Day(*produced);
     if (expiry.has_value() && *expiry >= *produced) {
@@ -367,10 +368,9 @@ absl::Status EventMapper::PlanEntries(CapturedEvent* out) {
           time_.utc_offset_minutes);
       *event.mutable_location() = MapPlace();
       if (event_.contains("disposition")) {
-        event.set_disposition(
-            Term(CbvVocabulary::kDisposition, "disposition",
-                 event_["disposition"])
-                .value_or(""));
+        event.set_disposition(Term(CbvVocabulary::kDisposition, "disposition",
+                                   event_["disposition"])
+                                  .value_or(""));
       }
       if (subject.has_quantity) {
         event.mutable_quantity()->set_amount(subject.amount);
@@ -395,13 +395,15 @@ absl::Status EventMapper::PlanEntries(CapturedEvent* out) {
           MapParty("destinationList", "destination", "destinationName");
       if (step_ == "receiving" && source.name().empty()) {
         source.set_name(kNotStated);
-        notes_.push_back("sourceList: none; the source is recorded as not "
-                         "stated");
+        notes_.push_back(
+            "sourceList: none; the source is recorded as not "
+            "stated");
       }
       if (step_ == "shipping" && destination.name().empty()) {
         destination.set_name(kNotStated);
-        notes_.push_back("destinationList: none; the destination is "
-                         "recorded as not stated");
+        notes_.push_back(
+            "destinationList: none; the destination is "
+            "recorded as not stated");
       }
       if (!source.name().empty()) *event.mutable_source() = source;
       if (!destination.name().empty()) {
@@ -522,9 +524,9 @@ absl::Status EventMapper::Run(CapturedEvent* out) {
          absl::StrCat(
              "the event names no product lot (GTIN + lot) or labelled unit "
              "(GTIN + serial)",
-             others_.empty() ? std::string()
-                             : absl::StrCat(", only ",
-                                            absl::StrJoin(others_, ", ")),
+             others_.empty()
+                 ? std::string()
+                 : absl::StrCat(", only ", absl::StrJoin(others_, ", ")),
              "; ocoptrace traces batches, so there is nothing to record"));
     return absl::OkStatus();
   }

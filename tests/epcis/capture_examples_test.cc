@@ -29,8 +29,9 @@ CaptureContext PermissiveContext() {
   CaptureContext context;
   context.product_known = [](const std::string&) { return true; };
   context.batch_known = [](const v1::BatchRef&) { return true; };
-  context.lot_of_serial = [](const std::string&, const std::string&)
-      -> absl::StatusOr<std::optional<std::string>> {
+  context.lot_of_serial =
+      [](const std::string&,
+         const std::string&) -> absl::StatusOr<std::optional<std::string>> {
     return std::optional<std::string>("A1");
   };
   return context;
@@ -61,10 +62,14 @@ const std::vector<Example>& Examples() {
   static const auto* const examples = new std::vector<Example>{
       {"AssociationEvent-a.jsonld", 1, {"unsupported-event-type"}, 0},
       {"EPCISQueryDocument.jsonld", 2, {}, 2},
-      {"Example-TransactionEvents-2020_07_03y.jsonld", 2,
-       {"unsupported-bizstep", "no-product-identity"}, 0},
-      {"Example_9.6.1-ObjectEvent-with-error-declaration.jsonld", 2,
-       {"error-declaration"}, 0},
+      {"Example-TransactionEvents-2020_07_03y.jsonld",
+       2,
+       {"unsupported-bizstep", "no-product-identity"},
+       0},
+      {"Example_9.6.1-ObjectEvent-with-error-declaration.jsonld",
+       2,
+       {"error-declaration"},
+       0},
       {"Example_9.6.1-ObjectEvent.jsonld", 2, {}, 2},
       {"Example_9.6.1-ObjectEventWithDigitalLink.jsonld", 2, {}, 2},
       {"Example_9.6.2-ObjectEvent.jsonld", 1, {}, 1},
@@ -74,8 +79,10 @@ const std::vector<Example>& Examples() {
       {"PersistentDisposition-example.jsonld", 2, {}, 2},
       {"SensorDataExample1.jsonld", 1, {}, 1},
       {"object_event_all_possible_fields.jsonld", 1, {"error-declaration"}, 0},
-      {"transformation_event_all_possible_fields.jsonld", 1,
-       {"error-declaration"}, 0},
+      {"transformation_event_all_possible_fields.jsonld",
+       1,
+       {"error-declaration"},
+       0},
   };
   return *examples;
 }

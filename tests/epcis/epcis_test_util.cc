@@ -200,6 +200,34 @@ v1::Timestamp At(const std::string& rfc3339) {
   return time;
 }
 
+ExportInput ExportOfPlannedEntries(const std::vector<PlannedEntry>& entries,
+                                   const NoteSigner& key,
+                                   const NoteSigner& log_key) {
+  ExportInput input;
+  const v1::BatchRef& batch = entries.front().batch;
+  input.batch.mutable_record()->set_gtin(batch.gtin());
+  input.batch.mutable_record()->set_lot(batch.lot());
+  ChainBuilder builder("batch/" + batch.gtin() + "/" + batch.lot(), &key);
+  builder.AddOtherEntries(3);
+  for (const PlannedEntry& entry : entries) {
+    const std::string time = FormatRfc3339(entry.time);
+    if (entry.kind == "batch.created") {
+      *input.batch.mutable_record() = entry.batch_record;
+      builder.Add(entry.kind, entry.batch_record.SerializeAsString(), time)
+          ->mutable_batch()
+          ->CopyFrom(entry.batch_record);
+    } else {
+      builder.Add(entry.kind, entry.event.SerializeAsString(), time)
+          ->mutable_event()
+          ->CopyFrom(entry.event);
+    }
+  }
+  input.checkpoint = builder.Finish(log_key, &input.items);
+  input.base_url = "https://server2.example.vn";
+  input.creation_time = *ParseRfc3339("2024-05-01T00:00:00+07:00");
+  return input;
+}
+
 DemoChain MakeDemoChain() {
   DemoChain chain;
   chain.producer_key = Signer("htx-tai-hoan-1", '\x01');

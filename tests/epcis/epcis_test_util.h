@@ -13,6 +13,7 @@
 
 #include "core/signed_note.h"
 #include "core/timestamp.h"
+#include "epcis/capture.h"
 #include "epcis/export.h"
 #include "nlohmann/json.hpp"
 
@@ -58,6 +59,13 @@ struct DemoChain {
   std::string sscc;
 };
 DemoChain MakeDemoChain();
+
+// "Server 2": signs `entries` (one batch's chain, in order, as a capture
+// plan lists them) with `key` into a fresh log and returns the ExportInput
+// of that batch, for re-export tests.
+ExportInput ExportOfPlannedEntries(const std::vector<PlannedEntry>& entries,
+                                   const NoteSigner& key,
+                                   const NoteSigner& log_key);
 
 // A v1::Timestamp.
 v1::Timestamp At(const std::string& rfc3339);
