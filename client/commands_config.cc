@@ -335,7 +335,12 @@ void AddConfigCommands(CLI::App& app, Cli& cli) {
   SetAction(path, cli, [&cli]() -> absl::Status {
     absl::StatusOr<std::string> config_path = cli.ConfigPath();
     if (!config_path.ok()) return config_path.status();
-    cli.out() << *config_path << "\n";
+    Printer print = cli.printer();
+    if (print.json()) {
+      print.Json({{"config", *config_path}});
+    } else {
+      print.Text(*config_path + "\n");
+    }
     return absl::OkStatus();
   });
 

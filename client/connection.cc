@@ -57,8 +57,9 @@ absl::Status FromGrpcStatus(const grpc::Status& status,
     return absl::UnavailableError(
         absl::StrCat("cannot reach traced at ", std::string(server), ": ",
                      status.error_message(),
-                     " (is traced running? check --server / OCOPTRACE_SERVER / "
-                     "`tracectl config show`)"));
+                     " (is traced running there? check --server / "
+                     "OCOPTRACE_SERVER / `tracectl config show`; if it "
+                     "serves TLS with a private CA, pass --ca-cert)"));
   }
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     return absl::DeadlineExceededError(

@@ -102,17 +102,30 @@ step="traced --init"
 admin_token="$(awk '/tracectl config set token/ {print $NF}' "$work/init.txt")"
 [[ -n "$admin_token" ]] || { cat "$work/init.txt" >&2; fail "no admin token printed"; }
 
+# start_traced DATA_DIR [FLAGS...]: serves on a free loopback port; sets
+# traced_pid and address.
+start_traced() {
+  local data="$1"
+  shift
+  "$traced" --data "$data" --listen 127.0.0.1:0 "$@" 2>"$work/traced.log" &
+  traced_pid=$!
+  address=""
+  for _ in $(seq 1 100); do
+    address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
+    [[ -n "$address" ]] && break
+    kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
+    sleep 0.1
+  done
+  [[ -n "$address" ]] || fail "traced did not report its address"
+}
+stop_traced() {
+  kill -TERM "$traced_pid"
+  wait "$traced_pid" || fail "traced did not stop cleanly"
+  traced_pid=""
+}
+
 step="start traced"
-"$traced" --data "$work/data" --listen 127.0.0.1:0 2>"$work/traced.log" &
-traced_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
-  [[ -n "$address" ]] && break
-  kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
-  sleep 0.1
-done
-[[ -n "$address" ]] || fail "traced did not report its address"
+start_traced "$work/data"
 echo "service_story: traced serving on $address"
 
 # --- 2. Admin: the cooperative and its people -------------------------------
@@ -237,11 +250,6 @@ expect_exit 5 "cannot reach traced" auditor log checkpoint \
   --server 127.0.0.1:1
 # --- 8. Stop ------------------------------------------------------------------
 step="stop traced"
-stop_traced() {
-  kill -TERM "$traced_pid"
-  wait "$traced_pid" || fail "traced did not stop cleanly"
-  traced_pid=""
-}
 stop_traced
 
 # --- 9. A server that rewrites history ----------------------------------------
@@ -253,15 +261,7 @@ mkdir -p "$work/forged"
 cp -a "$work/data/keys" "$work/forged/keys"
 forged_token="$("$traced" --init --data "$work/forged" --origin e2e.ocop.test |
   awk '/tracectl config set token/ {print $NF}')"
-"$traced" --data "$work/forged" --listen 127.0.0.1:0 2>"$work/traced.log" &
-traced_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
-  [[ -n "$address" ]] && break
-  kill -0 "$traced_pid" 2>/dev/null || fail "forged traced exited while starting"
-  sleep 0.1
-done
+start_traced "$work/forged"
 seen_size="$(sed -n 's/^size: *//p' "$work/verify2.txt")"
 for i in $(seq 1 "$seen_size"); do  # Grow past what the auditor saw.
   as forger producer add --server "$address" --token "$forged_token" \
@@ -273,5 +273,26 @@ grep -q "LOG VERIFICATION FAILED" "$work/err" || fail "no loud rewrite warning"
 ls "$work/home/auditor/.config/ocoptrace/"last-checkpoint.txt.conflict-*.txt \
   >/dev/null || fail "no evidence kept"
 stop_traced
+
+# --- 10. TLS ------------------------------------------------------------------
+# A server with a certificate from a private CA: trusted with --ca-cert; a
+# plaintext client cannot talk to it.
+if command -v openssl >/dev/null; then
+  step="TLS"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$work/tls-key.pem" -out "$work/tls-cert.pem" >/dev/null 2>&1
+  start_traced "$work/data" --tls-cert "$work/tls-cert.pem" \
+    --tls-key "$work/tls-key.pem"
+  grep -q "(TLS)" "$work/traced.log" || fail "traced is not serving TLS"
+  as auditor log verify --server "$address" --ca-cert "$work/tls-cert.pem" |
+    grep -q "consistent with the checkpoint seen before" ||
+    fail "log verify over TLS"
+  expect_exit 5 "--ca-cert" tlsless log checkpoint --server "$address"
+  stop_traced
+else
+  echo "service_story: openssl not found; TLS step skipped"
+fi
 
 echo "service_story: ok in $((SECONDS - start_seconds)) s"
