@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/label_payload.h"
 #include "server/http/html.h"
+#include "server/http/label_verifier.h"
 #include "server/http/metrics.h"
 #include "server/http/negotiation.h"
 #include "server/http/query.h"
@@ -127,6 +129,41 @@ TEST(MetricsTest, PrometheusText) {
   }
   EXPECT_EQ(helps, types);
   EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(LabelVerifierTest, VerifiesAndCachesPerExactInput) {
+  const Ed25519PrivateKey old_key =
+      *Ed25519PrivateKey::FromSeed(std::string(32, '\x01'));
+  const Ed25519PrivateKey new_key =
+      *Ed25519PrivateKey::FromSeed(std::string(32, '\x02'));
+  const std::string gtin = "08934563123451";
+  const std::string signature =
+      new_key.Sign(LabelSigningInput(gtin, "L1", "7K3M9QX2TA"));
+  LabelSignatureVerifier verifier(64);
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", signature), -1);
+  verifier.SetKeys({old_key.public_key(), new_key.public_key()});
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", signature), 1);
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", signature), 1);
+  EXPECT_EQ(verifier.stats().hits, 1u);
+  // Any other byte is another question.
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TB", signature), -1);
+  EXPECT_EQ(verifier.Verify(gtin, "L", "17K3M9QX2TA", signature), -1);
+  std::string flipped = signature;
+  flipped[10] ^= 1;
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", flipped), -1);
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", "short"), -1);
+  // Revoking the key clears what was learned under it.
+  verifier.SetKeys({old_key.public_key()});
+  EXPECT_EQ(verifier.Verify(gtin, "L1", "7K3M9QX2TA", signature), -1);
+  EXPECT_EQ(verifier.stats().verifications, 7u);
+  // Bounded (64 answers here): after many distinct labels the first answer
+  // has been evicted and is verified again.
+  verifier.Verify(gtin, "L1", "7K3M9QX2TA", "first");
+  for (int i = 0; i < 1000; ++i) {
+    verifier.Verify(gtin, "L1", "7K3M9QX2TA", std::to_string(i));
+  }
+  verifier.Verify(gtin, "L1", "7K3M9QX2TA", "first");
+  EXPECT_EQ(verifier.stats().verifications, 7u + 1002u);
 }
 
 }  // namespace
