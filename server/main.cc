@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "core/sha256.h"
 #include "server/app/config.h"
 #include "server/app/daemon.h"
@@ -93,6 +94,10 @@ int RunServe(app::DaemonConfig config, const Flags& flags) {
 int main(int argc, char** argv) {
   // Before any thread starts, so that every thread inherits the mask.
   app::BlockTerminationSignals();
+  // Debian's abseil is built with mutex deadlock detection on; in gRPC's
+  // mutexes it costs a few per cent of the CPU per call. It is a debugging
+  // aid, not a safety net, so traced runs without it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   CLI::App cli(
       "traced: the ocoptrace server (OCOP product traceability and label "
