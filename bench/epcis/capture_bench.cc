@@ -24,7 +24,8 @@ double MedianSeconds(F&& run) {
   for (int i = 0; i < 5; ++i) {
     auto start = Clock::now();
     run();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    times.push_back(
+        std::chrono::duration<double>(Clock::now() - start).count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -52,11 +53,13 @@ int main(int argc, char** argv) {
     if (!ids.ok()) std::abort();
   });
   std::printf("document: %zu events, %zu bytes\n", events, text.size());
-  std::printf("PlanCaptureText (parse+validate+hash+map): %.3f s median, "
-              "%.0f events/s (%zu planned)\n",
-              plan, events / plan, planned);
-  std::printf("DocumentEventHashIds alone:                %.3f s median, "
-              "%.0f events/s (%.0f%% of planning)\n",
-              hashes, events / hashes, 100.0 * hashes / plan);
+  std::printf(
+      "PlanCaptureText (parse+validate+hash+map): %.3f s median, "
+      "%.0f events/s (%zu planned)\n",
+      plan, events / plan, planned);
+  std::printf(
+      "DocumentEventHashIds alone:                %.3f s median, "
+      "%.0f events/s (%.0f%% of planning)\n",
+      hashes, events / hashes, 100.0 * hashes / plan);
   return 0;
 }
