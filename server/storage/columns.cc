@@ -7,9 +7,9 @@ namespace {
 
 // Indexed by the Column's numeric value. On-disk names: never change them.
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
-    "default",       "entries",    "bodies",      "subject_heads",
-    "subject_index", "tree_nodes", "checkpoints", "state",
-    "labels",        "scans",      "principals",  "indexes",
+    "default",    "entries",     "bodies",  "subject_heads", "subject_index",
+    "tree_nodes", "checkpoints", "state",   "labels",        "scans",
+    "principals", "indexes",     "secrets",
 };
 
 }  // namespace

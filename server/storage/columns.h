@@ -30,14 +30,17 @@ enum class Column : uint8_t {
   kScans = 9,         // Scan telemetry by time.
   kPrincipals = 10,   // API principals by token hash.
   kIndexes = 11,      // Secondary indexes over derived state.
+  kSecrets = 12,      // Server-side secrets that are not derived from the
+                      // log and survive a rebuild (label PIN HMACs).
 };
 
 // The number of columns; Column values are 0 .. kColumnCount-1.
-inline constexpr int kColumnCount = 12;
+inline constexpr int kColumnCount = 13;
 
 // The RocksDB column family name of `column`: "default" for kMeta, then
 // "entries", "bodies", "subject_heads", "subject_index", "tree_nodes",
-// "checkpoints", "state", "labels", "scans", "principals", "indexes".
+// "checkpoints", "state", "labels", "scans", "principals", "indexes",
+// "secrets".
 // Returns "" for a value outside the enum.
 std::string_view ColumnName(Column column);
 

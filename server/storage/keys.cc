@@ -154,6 +154,7 @@ constexpr std::string_view kStateRecordPrefix = "s/";
 constexpr std::string_view kKeyRecordPrefix = "k/";
 constexpr std::string_view kPrincipalTokenPrefix = "t/";
 constexpr std::string_view kPrincipalNamePrefix = "n/";
+constexpr std::string_view kPinSecretPrefix = "pin/";
 constexpr char kIndexSeparator = '\0';
 
 absl::StatusOr<std::string> ParsePrefixedKey(std::string_view key,
@@ -230,6 +231,34 @@ absl::StatusOr<IndexKeyParts> ParseIndexKey(std::string_view key) {
     rest = rest.substr(end + 1);
   }
   return parsed;
+}
+
+std::string LabelPrefix(std::string_view gtin14) {
+  std::string prefix(gtin14);
+  prefix.push_back(kIndexSeparator);
+  return prefix;
+}
+
+std::string LabelKey(std::string_view gtin14, std::string_view serial) {
+  std::string key = LabelPrefix(gtin14);
+  key.append(serial);
+  return key;
+}
+
+absl::StatusOr<LabelKeyParts> ParseLabelKey(std::string_view key) {
+  const size_t separator = key.find(kIndexSeparator);
+  if (separator == std::string_view::npos || separator == 0 ||
+      separator + 1 == key.size() ||
+      key.find(kIndexSeparator, separator + 1) != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "label key: must be a GTIN, one 0x00 byte and a serial");
+  }
+  return LabelKeyParts{std::string(key.substr(0, separator)),
+                       std::string(key.substr(separator + 1))};
+}
+
+std::string PinSecretKey(std::string_view gtin14, std::string_view serial) {
+  return absl::StrCat(std::string(kPinSecretPrefix), LabelKey(gtin14, serial));
 }
 
 std::string PrincipalTokenKey(std::string_view token_hash32) {

@@ -86,8 +86,9 @@ inline constexpr std::string_view kMetaTreeSize = "tree_size";
 
 // ---------------------------------------------------------------------------
 // Derived state (server/trace; docs/state.md). Everything below lives in
-// the columns that RebuildState recomputes from the log (kState, kIndexes)
-// or in kPrincipals, which is access control and never derived.
+// the columns that RebuildState recomputes from the log (kState, kIndexes,
+// kLabels) or in kPrincipals (access control) and kSecrets (label PIN
+// HMACs), which are never derived.
 //
 // Key parts are bytes free of 0x00 (subjects, ids, GTINs, percent-encoded
 // lots and certificate numbers, key names); builders assume it, parsers
@@ -137,6 +138,27 @@ inline constexpr std::string_view kIndexCertificateSuccessor = "cert-successor";
 inline constexpr std::string_view kIndexCertificateExpiry = "cert-expiry";
 // (producer id, GTIN-14, encoded lot): a producer's batches.
 inline constexpr std::string_view kIndexProducerBatches = "producer-batch";
+
+// kLabels: one issued label: GTIN-14 ‖ 0x00 ‖ serial -> its record
+// (server/trace LabelState). Serials are unique per GTIN, so the lot is not
+// part of the key. LabelPrefix(gtin14) = GTIN-14 ‖ 0x00 starts every label
+// key of that GTIN (scan [prefix, PrefixEnd(prefix)) for them in serial
+// order).
+std::string LabelKey(std::string_view gtin14, std::string_view serial);
+std::string LabelPrefix(std::string_view gtin14);
+
+struct LabelKeyParts {
+  std::string gtin14;
+  std::string serial;
+};
+// The inverse of LabelKey. InvalidArgument unless the key is a non-empty
+// GTIN, one 0x00 and a non-empty serial.
+absl::StatusOr<LabelKeyParts> ParseLabelKey(std::string_view key);
+
+// kSecrets (not derived from the log, untouched by a rebuild): the scratch
+// PIN record of one label: "pin/" ‖ GTIN-14 ‖ 0x00 ‖ serial -> its HMAC and
+// first-check state (server/trace PinRecord).
+std::string PinSecretKey(std::string_view gtin14, std::string_view serial);
 
 // kPrincipals: "t/" ‖ SHA-256(token) (32 bytes) -> the principal record.
 std::string PrincipalTokenKey(std::string_view token_hash32);

@@ -116,6 +116,12 @@ std::string_view MethodName(Method method) {
       return "ListBatches";
     case Method::kGetHistory:
       return "GetHistory";
+    case Method::kIssueLabels:
+      return "IssueLabels";
+    case Method::kVoidLabels:
+      return "VoidLabels";
+    case Method::kGetLabel:
+      return "GetLabel";
     case Method::kGetCheckpoint:
       return "GetCheckpoint";
     case Method::kGetEntries:
@@ -173,7 +179,12 @@ std::vector<v1::Role> AllowedRoles(Method method) {
     case Method::kRegisterProduct:
     case Method::kUpdateProduct:
     case Method::kCreateBatch:
+    case Method::kVoidLabels:
       return {kProducer};
+    case Method::kIssueLabels:
+      // The label key signs the labels.issued entry, so an admin (the
+      // provincial office printing for a cooperative) may issue too.
+      return {kAdmin, kProducer};
     case Method::kRecordEvent:
       return {kProducer, kInspector};
     case Method::kIssueCertificate:
@@ -191,6 +202,7 @@ std::vector<v1::Role> AllowedRoles(Method method) {
     case Method::kGetHistory:
     case Method::kWhoAmI:
       return {kAdmin, kCertifier, kProducer, kInspector};
+    case Method::kGetLabel:
     case Method::kGetCheckpoint:
     case Method::kGetEntries:
     case Method::kGetInclusionProof:

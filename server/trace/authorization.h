@@ -53,6 +53,10 @@ enum class Method {
   kGetBatch,
   kListBatches,
   kGetHistory,
+  // Labels.
+  kIssueLabels,
+  kVoidLabels,
+  kGetLabel,  // Public.
   // Verify (public).
   kGetCheckpoint,
   kGetEntries,
@@ -90,8 +94,8 @@ absl::Status AuthorizeOwner(const Caller& caller, Method method,
 // OK when one of `signers` (the registered keys whose signatures verified)
 // may sign an entry of `kind` for `caller` on a thing owned by producer
 // `owner` ("" for certificates' checks, which do not depend on it):
-//   producer data and events   a producer key of `owner`, caller that
-//                              producer;
+//   producer data, events and  a producer key of `owner`, caller that
+//   labels.voided              producer;
 //   certificate.*              a certifier or admin key held by the caller;
 //   event.inspecting           also an inspector key held by the caller.
 // PermissionDenied naming the key needed and the keys that signed.

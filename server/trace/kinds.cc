@@ -44,10 +44,11 @@ constexpr std::array<KindInfo, 12> kKinds = {{
      false, "a certifier or admin key held by the calling official"},
     {kinds::kBatchCreated, kBatch, BodyType::kBatchRecord, true,
      "a producer key of the product's producer"},
-    {kinds::kLabelsIssued, kBatch, BodyType::kReservedLabels, false,
-     "reserved for the labels API"},
-    {kinds::kLabelsVoided, kBatch, BodyType::kReservedLabels, false,
-     "reserved for the labels API"},
+    {kinds::kLabelsIssued, kBatch, BodyType::kLabelsIssued, false,
+     "the service's newest active label key (the one that signed the "
+     "labels), for the batch's producer or an admin"},
+    {kinds::kLabelsVoided, kBatch, BodyType::kLabelsVoided, false,
+     "a producer key of the batch's producer"},
     kEventRow,
 }};
 
@@ -81,8 +82,10 @@ std::string_view BodyTypeName(BodyType type) {
       return "BatchRecord";
     case BodyType::kTraceEvent:
       return "TraceEvent";
-    case BodyType::kReservedLabels:
-      return "labels body";
+    case BodyType::kLabelsIssued:
+      return "LabelsIssued";
+    case BodyType::kLabelsVoided:
+      return "LabelsVoided";
   }
   return "unknown";
 }

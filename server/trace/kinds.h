@@ -27,7 +27,7 @@ inline constexpr std::string_view kProductUpdated = "product.updated";
 inline constexpr std::string_view kCertificateIssued = "certificate.issued";
 inline constexpr std::string_view kCertificateRevoked = "certificate.revoked";
 inline constexpr std::string_view kBatchCreated = "batch.created";
-// Reserved for the labels issue: accepted by nobody yet.
+// Labels (docs/labels.md): issued by the service, voided by the producer.
 inline constexpr std::string_view kLabelsIssued = "labels.issued";
 inline constexpr std::string_view kLabelsVoided = "labels.voided";
 // Events are "event." + a business step of BusinessSteps().
@@ -44,7 +44,8 @@ enum class BodyType {
   kCertificateRevocation,
   kBatchRecord,
   kTraceEvent,
-  kReservedLabels,  // Body message defined by the labels issue.
+  kLabelsIssued,
+  kLabelsVoided,
 };
 
 // "ProducerRecord", ...: for error messages.

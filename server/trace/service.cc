@@ -2,12 +2,14 @@
 // keys), and the maintenance operations (rebuild, digest).
 #include "server/trace/service.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "server/storage/keys.h"
 #include "server/trace/kinds.h"
+#include "server/trace/labels.h"
 #include "server/trace/service_impl.h"
 
 namespace ocoptrace::trace {
@@ -44,6 +46,8 @@ Service::Impl::Impl(storage::Store* store, ServiceKeys keys, Clock* clock,
       random(random) {}
 
 Service::Impl::~Impl() {
+  // No issuance starts after this; the running one finishes.
+  label_worker.Stop();
   std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(background_mutex);
@@ -83,8 +87,15 @@ absl::Status Service::Impl::Open() {
     if (!scan.ok()) return scan;
     if (!problem.ok()) return problem;
   }
+  // Client-signed entries keep the configured body limit (VerifySubmission
+  // checks it); the ledger also takes the service's labels.issued bodies.
+  client_max_body_bytes = options.ledger.max_body_bytes;
+  ledger::LedgerOptions ledger_options = options.ledger;
+  ledger_options.max_body_bytes =
+      std::max(ledger_options.max_body_bytes,
+               LabelsIssuedBodyLimit(options.max_labels_per_request));
   auto opened =
-      ledger::Ledger::Open(store, &registry, keys.log, clock, options.ledger);
+      ledger::Ledger::Open(store, &registry, keys.log, clock, ledger_options);
   if (!opened.ok()) return opened.status();
   ledger = std::move(*opened);
 

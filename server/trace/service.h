@@ -35,11 +35,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "core/signed_note.h"
 #include "ocoptrace/v1/admin.pb.h"
 #include "ocoptrace/v1/certificates.pb.h"
+#include "ocoptrace/v1/labels.pb.h"
 #include "ocoptrace/v1/registry.pb.h"
 #include "ocoptrace/v1/trace.pb.h"
 #include "ocoptrace/v1/verify.pb.h"
@@ -67,9 +69,13 @@ struct ServiceKeys {
   NoteSigner log;
   // Signs registrations (producers, keys) on behalf of admins.
   NoteSigner authority;
-  // Label keys, oldest first: new labels use the last one. Old labels stay
-  // valid until their key is revoked.
+  // Label keys, oldest first: new labels use the last one that is not
+  // revoked. Old labels stay valid until their key is revoked.
   std::vector<NoteSigner> labels;
+  // Secret key of the scratch-PIN HMACs (32 random bytes; traced keeps it
+  // in its key directory). Empty: labels with PINs are refused
+  // (FailedPrecondition) and no PIN can be checked.
+  std::string pin_hmac_key;
 };
 
 struct ServiceOptions {
@@ -78,7 +84,60 @@ struct ServiceOptions {
   std::string resolver_base = "https://localhost";
   // Offset of "today" for certificate status: Vietnam, UTC+7.
   int32_t utc_offset_minutes = 420;
+  // The ledger's limits apply to client-signed entries. A labels.issued
+  // body (7 bytes a serial, written by the service) may exceed
+  // ledger.max_body_bytes: the ledger is opened with a body limit large
+  // enough for max_labels_per_request labels.
   ledger::LedgerOptions ledger;
+  // IssueLabels: labels per request at most (InvalidArgument above).
+  uint32_t max_labels_per_request = 100000;
+  // Digits of a scratch PIN, 8 to 10.
+  int pin_digits = 8;
+  // Wrong PINs accepted per label before CheckPin refuses to check it
+  // (ResourceExhausted): 10 guesses at 8 digits find a PIN with odds
+  // of 1 in 10 million.
+  uint32_t max_pin_failures = 10;
+  // Threads that sign labels (0: one per core).
+  int label_signing_threads = 0;
+};
+
+// One label of an issuance, as it goes to the printer.
+struct PrintableLabel {
+  std::string serial;  // AI 21, 10 Crockford base32 characters.
+  std::string url;     // The full label URL with ?s=<155 digits>.
+  std::string pin;     // The scratch PIN, or empty. Never stored in clear.
+};
+
+// What IssueLabels hands back once its labels.issued entry is durable.
+struct IssuedLabels {
+  v1::IssuanceSummary summary;
+  std::vector<PrintableLabel> labels;  // In issuance order.
+};
+
+// What the log says about one issued label (Service::ResolveLabel).
+struct LabelView {
+  std::string gtin14;
+  std::string serial;
+  std::string lot;
+  v1::LabelStatus status = v1::LABEL_STATUS_ISSUED;  // ISSUED or VOID.
+  std::string void_reason;                           // When VOID.
+  std::string key_name;  // The label key that signed it.
+  // The key was revoked since: the label no longer counts as genuine.
+  bool key_revoked = false;
+  bool has_pin = false;
+  uint64_t issued_at_index = 0;  // Of the labels.issued entry.
+  uint64_t voided_at_index = 0;  // Of the labels.voided entry, or 0.
+};
+
+// The outcome of a scratch-PIN check (Service::CheckPin).
+struct PinCheck {
+  bool correct = false;
+  // Correct, and not the first correct check: the PIN was revealed before
+  // (a copied label shows this).
+  bool already_verified = false;
+  // When the PIN was first checked correctly (this check if it is the
+  // first); absl::InfinitePast() while it never was.
+  absl::Time first_verified_at = absl::InfinitePast();
 };
 
 class Service {
@@ -158,6 +217,53 @@ class Service {
   // Signs a checkpoint covering the whole chain if needed, hence async.
   void GetHistory(const Caller& caller, const v1::GetHistoryRequest& request,
                   Callback<v1::GetHistoryResponse> done);
+
+  // --- Labels (docs/labels.md) --------------------------------------------
+  // Issues `request.count` labels for a batch: fresh serials unique per
+  // GTIN, each signed by the newest active label key, optional scratch
+  // PINs, and ONE labels.issued entry (signed by that label key) written
+  // atomically with the label records and the PINs' HMACs. `done` gets
+  // every label, in order, once the entry is durable; it runs on a ledger
+  // thread. Signing runs on a worker of the service (on every core), never
+  // on the calling thread. Refused on the calling thread:
+  //   InvalidArgument     batch malformed, count 0 or above
+  //                       options.max_labels_per_request;
+  //   NotFound            the batch does not exist;
+  //   PermissionDenied    not a producer or admin, or another producer's
+  //                       batch;
+  //   FailedPrecondition  with_pins without a PIN key, or no active label
+  //                       key (all revoked: add one with
+  //                       traced --add-label-key).
+  void IssueLabels(const Caller& caller, const v1::IssueLabelsRequest& request,
+                   Callback<IssuedLabels> done);
+  // Voids labels of a batch: a client-signed labels.voided entry (producer
+  // key of the batch's owner). InvalidArgument naming the serial when one
+  // was never issued for the GTIN or belongs to another lot;
+  // FailedPrecondition when one is void already; nothing is written then.
+  // Otherwise as RecordEvent.
+  void VoidLabels(const Caller& caller, const v1::VoidLabelsRequest& request,
+                  Callback<v1::EntryReceipt> done);
+  // Public. The label's status (LABEL_STATUS_UNKNOWN for a serial never
+  // issued for the GTIN). InvalidArgument for a malformed GTIN or serial.
+  absl::StatusOr<v1::Label> GetLabel(const Caller& caller,
+                                     const v1::GetLabelRequest& request) const;
+  // For the resolver and the scan page (no caller: public facts). `gtin14`
+  // is the 14-digit GTIN. NotFound when no label with this serial was
+  // issued for the GTIN (also for any string that is not a service
+  // serial).
+  absl::StatusOr<LabelView> ResolveLabel(std::string_view gtin14,
+                                         std::string_view serial) const;
+  // Checks a scratch PIN. The first correct check is recorded durably (not
+  // in the log: it is telemetry) and reported by every later one.
+  // OK with correct=false for a wrong PIN (counted). NotFound: no such
+  // label. FailedPrecondition: the label has no PIN, or the service has no
+  // PIN key. InvalidArgument: `pin` is not 8-10 digits (not counted).
+  // ResourceExhausted: options.max_pin_failures wrong PINs were tried on
+  // this label; it is not checked any more. May block for one synced
+  // write.
+  absl::StatusOr<PinCheck> CheckPin(std::string_view gtin14,
+                                    std::string_view serial,
+                                    std::string_view pin);
 
   // --- Verify (public: any caller, also anonymous) ------------------------
   void GetCheckpoint(const Caller& caller,

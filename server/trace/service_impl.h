@@ -18,12 +18,14 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "server/trace/authorization.h"
 #include "server/trace/key_registry.h"
+#include "server/trace/labels_worker.h"
 #include "server/trace/service.h"
 #include "server/trace/state_machine.h"
 #include "server/trace/state_reader.h"
@@ -98,6 +100,18 @@ class Service::Impl {
   bool Claim(const std::string& name);
   void Unclaim(const std::string& name);
 
+  // --- Labels (service_labels.cc) -----------------------------------------
+
+  // The label key new labels are signed with: the last of keys.labels that
+  // the log knows and has not revoked; null when there is none.
+  const NoteSigner* NewestLabelKey() const;
+
+  // Holds serial `value` of GTIN `gtin14` while the issuance that drew it
+  // is in flight. False when it is held already.
+  bool ClaimSerial(const std::string& gtin14, uint64_t value);
+  void ReleaseSerials(const std::string& gtin14,
+                      const std::vector<uint64_t>& values);
+
   // --- Principals (service_admin.cc) -------------------------------------
 
   // The principal called `name`, revoked or not; nullopt if there is none.
@@ -143,6 +157,20 @@ class Service::Impl {
 
   std::mutex background_mutex;
   std::vector<std::thread> background;
+
+  // The body limit of client-signed entries (options.ledger's; the ledger
+  // itself is opened with room for a labels.issued body).
+  size_t client_max_body_bytes = 0;
+
+  // Serials of issuances in flight, by GTIN (ClaimSerial).
+  std::mutex serial_claims_mutex;
+  std::map<std::string, std::unordered_set<uint64_t>> serial_claims;
+
+  // Serialises the read-modify-write of PIN records (CheckPin).
+  std::mutex pin_mutex;
+
+  // Runs IssueLabels jobs; stopped first when the service closes.
+  LabelWorker label_worker;
 };
 
 // Maps an append result to the receipt clients get.

@@ -30,6 +30,13 @@ absl::StatusOr<Submission> Service::Impl::VerifySubmission(
         absl::StrCat("signed.entry is required: ", method_name,
                      " takes an entry signed with your key (see docs/api.md)"));
   }
+  if (signed_entry.body().size() > client_max_body_bytes) {
+    // The ledger's own limit is raised for labels.issued bodies, which
+    // only the service writes.
+    return absl::InvalidArgumentError(
+        absl::StrCat("body is ", signed_entry.body().size(),
+                     " bytes; the limit is ", client_max_body_bytes));
+  }
   auto verified = ledger->Verify(signed_entry.entry(), signed_entry.body());
   if (!verified.ok()) return verified.status();
   const EntryHeader& header = verified->header();

@@ -2,6 +2,7 @@
 
 #include "core/signed_note.h"
 #include "server/storage/keys.h"
+#include "server/trace/labels.h"
 #include "server/trace/rules.h"
 #include "server/trace/subjects.h"
 
@@ -259,9 +260,11 @@ absl::StatusOr<DerivedChanges> DeriveChanges(const EntryHeader& header,
     case BodyType::kTraceEvent:
       status = ApplyEvent(header, *subject, body, state, out);
       break;
-    case BodyType::kReservedLabels:
-      status = absl::UnimplementedError(absl::StrCat(
-          header.kind, " entries come with the Labels API; not accepted yet"));
+    case BodyType::kLabelsIssued:
+      status = ApplyLabelsIssued(header, *subject, body, state, out.writes);
+      break;
+    case BodyType::kLabelsVoided:
+      status = ApplyLabelsVoided(header, *subject, body, state, out.writes);
       break;
   }
   if (!status.ok()) return status;

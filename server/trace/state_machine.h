@@ -31,7 +31,7 @@
 namespace ocoptrace::trace {
 
 struct DerivedChanges {
-  // Puts into Column::kState and Column::kIndexes.
+  // Puts into Column::kState, Column::kIndexes and Column::kLabels.
   storage::WriteBatch writes;
   // For key.added / key.revoked: the key record as written, to apply to the
   // KeyRegistry once the entry is durable.
@@ -43,10 +43,10 @@ struct DerivedChanges {
 // InvalidArgument: the body is not a valid message of the kind's type, or
 // the kind/subject pair is outside docs/kinds.md.
 // FailedPrecondition: the entry needs a record that does not exist (an
-// update of an unknown product, an event on an unknown batch): the service
-// refuses such entries before appending, so in a replay it means the log
-// and the state machine disagree.
-// Unimplemented: labels.* (reserved kinds).
+// update of an unknown product, an event on an unknown batch, voiding a
+// label that is not there or is void already): the service refuses such
+// entries before appending, so in a replay it means the log and the state
+// machine disagree.
 absl::StatusOr<DerivedChanges> DeriveChanges(const EntryHeader& header,
                                              std::string_view body,
                                              const StateReader& state);

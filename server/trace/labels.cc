@@ -1,0 +1,306 @@
+#include "server/trace/labels.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "core/label_payload.h"
+#include "server/storage/keys.h"
+
+namespace ocoptrace::trace {
+namespace {
+
+using storage::Column;
+
+constexpr int kSerialBits = 50;
+constexpr uint64_t kSerialLimit = uint64_t{1} << kSerialBits;
+// Below this many labels, signing threads cost more than they save.
+constexpr size_t kMinLabelsPerThread = 64;
+
+int SymbolValue(char c) {
+  const size_t position = kSerialAlphabet.find(c);
+  return position == std::string_view::npos ? -1 : static_cast<int>(position);
+}
+
+// Signs labels [begin, end) of `run` into `out`.
+absl::Status SignRange(const LabelRun& run, const NoteSigner& key, size_t begin,
+                       size_t end, std::vector<SignedLabel>& out) {
+  const std::vector<std::string>& serials = *run.serials;
+  for (size_t i = begin; i < end; ++i) {
+    const std::string& serial = serials[i];
+    SignedLabel& label = out[i];
+    if (run.existing != nullptr) {
+      auto found = run.existing->Get(Column::kLabels,
+                                     storage::LabelKey(run.gtin14, serial));
+      if (found.ok()) {
+        label.collides = true;
+        continue;
+      }
+      if (!absl::IsNotFound(found.status())) return found.status();
+    }
+    const std::string signature =
+        key.key.Sign(LabelSigningInput(run.gtin14, run.lot, serial));
+    label.url = FormatLabelUrl(run.resolver_base, run.gtin14, run.lot, serial,
+                               signature);
+    if (run.pins != nullptr) {
+      label.pin_hmac = PinHmac(run.pin_key, run.gtin14, serial, (*run.pins)[i]);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// --- Serial lists ------------------------------------------------------------
+
+size_t LabelsIssuedBodyLimit(size_t count) {
+  // gtin, lot, key name (a key name is at most a few hundred bytes), count,
+  // flags and the field headers.
+  constexpr size_t kOtherFields = 4096;
+  return count * kPackedSerialBytes + kOtherFields;
+}
+
+std::optional<uint64_t> SerialValue(std::string_view serial) {
+  if (serial.size() != kSerialLength) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : serial) {
+    const int symbol = SymbolValue(c);
+    if (symbol < 0) return std::nullopt;
+    value = (value << 5) | static_cast<uint64_t>(symbol);
+  }
+  return value;
+}
+
+std::string SerialOfValue(uint64_t value) {
+  std::string serial(kSerialLength, '0');
+  for (size_t i = kSerialLength; i-- > 0;) {
+    serial[i] = kSerialAlphabet[value & 31];
+    value >>= 5;
+  }
+  return serial;
+}
+
+void AppendPackedSerial(std::string_view serial, std::string& packed) {
+  const uint64_t value = SerialValue(serial).value_or(0);
+  for (int shift = 8 * (kPackedSerialBytes - 1); shift >= 0; shift -= 8) {
+    packed.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> UnpackSerials(
+    std::string_view packed) {
+  if (packed.size() % kPackedSerialBytes != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "serials: ", packed.size(), " bytes is not a multiple of ",
+        kPackedSerialBytes, " (each serial takes 7 big-endian bytes)"));
+  }
+  std::vector<std::string> serials;
+  serials.reserve(packed.size() / kPackedSerialBytes);
+  for (size_t offset = 0; offset < packed.size();
+       offset += kPackedSerialBytes) {
+    uint64_t value = 0;
+    for (size_t i = 0; i < kPackedSerialBytes; ++i) {
+      value = (value << 8) | static_cast<uint8_t>(packed[offset + i]);
+    }
+    if (value >= kSerialLimit) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("serials: serial ", offset / kPackedSerialBytes + 1,
+                       " has more than 50 bits; the top 6 of its 56 bits "
+                       "must be zero"));
+    }
+    serials.push_back(SerialOfValue(value));
+  }
+  return serials;
+}
+
+// --- Bodies ------------------------------------------------------------------
+
+absl::StatusOr<std::vector<std::string>> ValidateLabelsIssued(
+    const v1::LabelsIssued& body, const ParsedSubject& subject) {
+  if (subject.type != SubjectType::kBatch) {
+    return absl::InvalidArgumentError(
+        "labels.issued goes on a batch subject (batch/<GTIN14>/<lot>)");
+  }
+  if (body.gtin() != subject.id || body.lot() != subject.lot) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "gtin, lot: the body names batch ", body.gtin(), "/", body.lot(),
+        " but the entry is on ", BatchSubject(subject.id, subject.lot)));
+  }
+  if (body.label_key_name().empty()) {
+    return absl::InvalidArgumentError(
+        "label_key_name is required: the label key that signed the labels");
+  }
+  if (body.count() == 0) {
+    return absl::InvalidArgumentError("count: must be at least 1");
+  }
+  if (body.serials().size() !=
+      static_cast<size_t>(body.count()) * kPackedSerialBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "serials: ", body.serials().size(), " bytes for count ", body.count(),
+        "; expected ", static_cast<size_t>(body.count()) * kPackedSerialBytes,
+        " (7 bytes a serial)"));
+  }
+  auto serials = UnpackSerials(body.serials());
+  if (!serials.ok()) return serials.status();
+  // The serials sort like their values; compare the 7-byte groups.
+  std::vector<std::string_view> sorted;
+  sorted.reserve(serials->size());
+  const std::string& packed = body.serials();
+  for (size_t offset = 0; offset < packed.size();
+       offset += kPackedSerialBytes) {
+    sorted.push_back(
+        std::string_view(packed).substr(offset, kPackedSerialBytes));
+  }
+  std::sort(sorted.begin(), sorted.end());
+  auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
+  if (repeated != sorted.end()) {
+    const size_t index = static_cast<size_t>(repeated->data() - packed.data()) /
+                         kPackedSerialBytes;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "serials: ", (*serials)[index], " appears more than once"));
+  }
+  return serials;
+}
+
+absl::Status ValidateLabelsVoided(const v1::LabelsVoided& body) {
+  if (body.serials().empty()) {
+    return absl::InvalidArgumentError(
+        "serials: name at least one serial to void");
+  }
+  if (static_cast<size_t>(body.serials_size()) > kMaxVoidedSerials) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "serials: ", body.serials_size(), " serials; void at most ",
+        kMaxVoidedSerials, " per entry (send several entries)"));
+  }
+  std::vector<std::string> sorted;
+  sorted.reserve(body.serials_size());
+  for (const std::string& serial : body.serials()) {
+    if (!IsServiceSerial(serial)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "serials: '", serial,
+          "' is not a label serial; serials are 10 characters of "
+          "0-9 A-H J K M N P-T V-Z, as printed under the QR code"));
+    }
+    sorted.push_back(serial);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  auto repeated = std::adjacent_find(sorted.begin(), sorted.end());
+  if (repeated != sorted.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("serials: ", *repeated, " is listed more than once"));
+  }
+  if (body.reason().empty()) {
+    return absl::InvalidArgumentError(
+        "reason is required: say why in plain words, e.g. \"mất cuộn tem\" "
+        "(a lost roll) or \"in lỗi\" (misprint)");
+  }
+  if (body.reason().size() > kMaxVoidReasonBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reason: ", body.reason().size(), " bytes; at most ",
+                     kMaxVoidReasonBytes));
+  }
+  return absl::OkStatus();
+}
+
+// --- PINs --------------------------------------------------------------------
+
+std::string GeneratePin(RandomSource& random, int digits) {
+  digits = std::clamp(digits, kMinPinDigits, kMaxPinDigits);
+  std::string pin;
+  pin.reserve(digits);
+  while (pin.size() < static_cast<size_t>(digits)) {
+    uint8_t bytes[16];
+    random.Fill(bytes, sizeof(bytes));
+    for (uint8_t byte : bytes) {
+      // 250 = 25 x 10: keep only bytes that map uniformly onto digits.
+      if (byte >= 250) continue;
+      pin.push_back(static_cast<char>('0' + byte % 10));
+      if (pin.size() == static_cast<size_t>(digits)) break;
+    }
+  }
+  return pin;
+}
+
+bool IsWellFormedPin(std::string_view pin) {
+  if (pin.size() < kMinPinDigits || pin.size() > kMaxPinDigits) return false;
+  return std::all_of(pin.begin(), pin.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string PinHmac(std::string_view key, std::string_view gtin14,
+                    std::string_view serial, std::string_view pin) {
+  const std::string message =
+      absl::StrCat("ocoptrace/pin/v1\n", std::string(gtin14), "/",
+                   std::string(serial), "\n", std::string(pin));
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       mac, &mac_size);
+  return std::string(reinterpret_cast<const char*>(mac), mac_size);
+}
+
+bool SameHmac(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// --- Signing -----------------------------------------------------------------
+
+absl::StatusOr<std::vector<SignedLabel>> SignLabelRun(const LabelRun& run,
+                                                      const NoteSigner& key,
+                                                      int threads) {
+  const size_t count = run.serials == nullptr ? 0 : run.serials->size();
+  std::vector<SignedLabel> out(count);
+  if (threads <= 0) {
+    threads =
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  const size_t workers = std::clamp<size_t>(count / kMinLabelsPerThread, 1,
+                                            static_cast<size_t>(threads));
+  if (workers == 1) {
+    if (auto status = SignRange(run, key, 0, count, out); !status.ok()) {
+      return status;
+    }
+    return out;
+  }
+  std::vector<absl::Status> results(workers);
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  const size_t per_worker = (count + workers - 1) / workers;
+  for (size_t w = 1; w < workers; ++w) {
+    const size_t begin = std::min(count, w * per_worker);
+    const size_t end = std::min(count, begin + per_worker);
+    pool.emplace_back([&, w, begin, end] {
+      results[w] = SignRange(run, key, begin, end, out);
+    });
+  }
+  // The calling thread takes the first share.
+  results[0] = SignRange(run, key, 0, std::min(count, per_worker), out);
+  for (std::thread& thread : pool) thread.join();
+  for (const absl::Status& status : results) {
+    if (!status.ok()) return status;
+  }
+  return out;
+}
+
+// --- State -------------------------------------------------------------------
+
+absl::StatusOr<state::LabelState> ReadLabel(const storage::ReadView& view,
+                                            std::string_view gtin14,
+                                            std::string_view serial) {
+  auto value = view.Get(Column::kLabels, storage::LabelKey(gtin14, serial));
+  if (absl::IsNotFound(value.status())) {
+    return absl::NotFoundError(absl::StrCat("no label ", std::string(serial),
+                                            " was issued for GTIN ",
+                                            std::string(gtin14)));
+  }
+  if (!value.ok()) return value.status();
+  return DecodeRecord<state::LabelState>(*value, "label");
+}
+
+}  // namespace ocoptrace::trace
