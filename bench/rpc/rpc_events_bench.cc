@@ -29,7 +29,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +45,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/rpc/ed25519_bounds.h"
 #include "core/ed25519.h"
 #include "core/log_entry.h"
 #include "core/sha256.h"
@@ -62,6 +62,10 @@ namespace {
 using namespace ocoptrace;
 namespace v1 = ::ocoptrace::v1;
 using SteadyClock = std::chrono::steady_clock;
+using bench::Measurement;
+using bench::ProcessCpuSeconds;
+using bench::SignVerifyRate;
+using bench::VerifyRate;
 
 constexpr char kProducer[] = "htx-bench";
 constexpr char kGtin[] = "08934563123451";
@@ -89,88 +93,6 @@ void Check(const grpc::Status& status, const std::string& what) {
 }
 
 int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-// User + system CPU time of the whole process (clients and server).
-double ProcessCpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
-// A wall-clock rate and the process CPU time spent per operation. On a
-// machine shared with other work the rate moves with the load; the CPU
-// cost per operation hardly does.
-struct Measurement {
-  double per_second = 0;
-  double cpu_us_per_op = 0;
-};
-
-// Runs `work(thread)` on `threads` threads for `seconds`; `work` returns
-// how many operations it did in one call.
-template <typename Work>
-Measurement RateOf(int threads, double seconds, Work work) {
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> done{0};
-  std::vector<std::thread> workers;
-  const double cpu_start = ProcessCpuSeconds();
-  const auto start = SteadyClock::now();
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      uint64_t local = 0;
-      while (!stop.load(std::memory_order_relaxed)) local += work(t);
-      done += local;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& w : workers) w.join();
-  const double elapsed =
-      std::chrono::duration<double>(SteadyClock::now() - start).count();
-  const double ops = static_cast<double>(done.load());
-  return {ops / elapsed, 1e6 * (ProcessCpuSeconds() - cpu_start) / ops};
-}
-
-// A representative entry text (what the server verifies).
-std::string SampleEntryText(uint64_t i) {
-  EntryHeader header;
-  header.kind = "event.storing";
-  header.subject = trace::BatchSubject(kGtin, "LOT-BENCH");
-  header.seq = i + 1;
-  header.prev = Sha256(absl::StrCat(i));
-  header.time = TimestampAt(absl::Now(), 420);
-  header.body_hash = Sha256(absl::StrCat("body", i));
-  return FormatEntryText(header);
-}
-
-Measurement VerifyRate(const NoteSigner& signer, int threads, double seconds) {
-  std::vector<std::string> texts, signatures;
-  for (int i = 0; i < 64; ++i) {
-    texts.push_back(SampleEntryText(i));
-    signatures.push_back(signer.key.Sign(texts.back()));
-  }
-  const Ed25519PublicKey& key = signer.key.public_key();
-  return RateOf(threads, seconds, [&](int t) -> uint64_t {
-    for (int i = 0; i < 64; ++i) {
-      if (!key.Verify(texts[i], signatures[i])) Die("verify failed");
-    }
-    return 64;
-  });
-}
-
-Measurement SignVerifyRate(const NoteSigner& signer, int threads,
-                           double seconds) {
-  std::vector<std::string> texts;
-  for (int i = 0; i < 64; ++i) texts.push_back(SampleEntryText(i));
-  const Ed25519PublicKey& key = signer.key.public_key();
-  return RateOf(threads, seconds, [&](int t) -> uint64_t {
-    for (int i = 0; i < 64; ++i) {
-      const std::string signature = signer.key.Sign(texts[i]);
-      if (!key.Verify(texts[i], signature)) Die("verify failed");
-    }
-    return 64;
-  });
-}
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
