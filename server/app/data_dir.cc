@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/ed25519.h"
+#include "core/random.h"
 #include "core/signed_note.h"
 
 namespace ocoptrace::app {
@@ -86,6 +88,14 @@ absl::Status BadNamesFile(const DataDir& dir, std::string_view why) {
       "\"<origin>/authority\", \"labels\": [\"<origin>/label-1\"]}"));
 }
 
+absl::Status CheckOwnerOnly(const std::string& path, const struct stat& st) {
+  if ((st.st_mode & 077) == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat(
+      "key file '%s' is accessible to other users (mode %04o): run "
+      "chmod 600 '%s'",
+      path, st.st_mode & 07777, path));
+}
+
 absl::StatusOr<NoteSigner> LoadKey(const std::string& path,
                                    const std::string& name) {
   struct stat st;
@@ -95,12 +105,8 @@ absl::StatusOr<NoteSigner> LoadKey(const std::string& path,
                      "' is missing: restore it from the backup of the data "
                      "directory (keys are never regenerated)"));
   }
-  if ((st.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "key file '%s' is accessible to other users (mode %04o): run "
-        "chmod 600 '%s'",
-        path, st.st_mode & 07777, path));
-  }
+  absl::Status owner_only = CheckOwnerOnly(path, st);
+  if (!owner_only.ok()) return owner_only;
   absl::StatusOr<std::string> pem = ReadFile(path);
   if (!pem.ok()) return pem.status();
   absl::StatusOr<Ed25519PrivateKey> key = Ed25519PrivateKey::FromPem(*pem);
@@ -115,6 +121,45 @@ absl::StatusOr<NoteSigner> LoadKey(const std::string& path,
         "' in names.json: ", std::string(signer.status().message())));
   }
   return signer;
+}
+
+constexpr size_t kPinKeyBytes = 32;
+
+absl::Status CreatePinKeyFile(const std::string& path,
+                              std::vector<std::string>* created) {
+  if (Exists(path)) return absl::OkStatus();
+  uint8_t key[kPinKeyBytes];
+  SecureRandom()->Fill(key, sizeof(key));
+  std::string hex;
+  for (uint8_t byte : key)
+    absl::StrAppend(&hex, absl::Hex(byte, absl::kZeroPad2));
+  absl::Status status = WriteNewFile(path, hex + "\n", kKeyFileMode);
+  if (!status.ok()) return status;
+  created->push_back(path);
+  return absl::OkStatus();
+}
+
+// The PIN key's raw bytes; empty when the file does not exist.
+absl::StatusOr<std::string> LoadPinKey(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::string();
+  absl::Status status = CheckOwnerOnly(path, st);
+  if (!status.ok()) return status;
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  std::string hex = *text;
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) {
+    hex.pop_back();
+  }
+  const bool hex_only =
+      hex.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  if (hex.size() != 2 * kPinKeyBytes || !hex_only) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "PIN key file '", path, "' must hold ", 2 * kPinKeyBytes,
+        " hex digits (", kPinKeyBytes,
+        " random bytes); restore it from the backup of the data directory"));
+  }
+  return absl::HexStringToBytes(hex);
 }
 
 absl::Status CreateKeyFile(const std::string& path,
@@ -231,6 +276,7 @@ absl::StatusOr<std::vector<std::string>> CreateMissingKeys(
     status =
         CreateKeyFile(dir.label_key_file(static_cast<int>(i) + 1), &created);
   }
+  if (status.ok()) status = CreatePinKeyFile(dir.pin_key_file(), &created);
   if (!status.ok()) return status;
   if (!Exists(dir.names_file())) {
     status = WriteNewFile(dir.names_file(), FormatKeyNames(names), 0600);
@@ -256,6 +302,9 @@ absl::StatusOr<trace::ServiceKeys> LoadServiceKeys(const DataDir& dir) {
     if (!signer.ok()) return signer.status();
     keys.labels.push_back(*std::move(signer));
   }
+  absl::StatusOr<std::string> pin_key = LoadPinKey(dir.pin_key_file());
+  if (!pin_key.ok()) return pin_key.status();
+  keys.pin_hmac_key = *std::move(pin_key);
   return keys;
 }
 

@@ -4,6 +4,8 @@
 //   <data>/keys/log.pem          signs checkpoints; its name is the origin
 //   <data>/keys/authority.pem    signs registrations on admins' behalf
 //   <data>/keys/label-<n>.pem    label keys, n = 1, 2, ... (rotation)
+//   <data>/keys/pin-hmac.key     HMAC key of the labels' scratch PINs
+//                                (32 random bytes as 64 hex digits)
 //   <data>/keys/names.json       the key names (see KeyNames)
 //   <data>/traced.json           serving settings (config.h)
 //
@@ -41,6 +43,7 @@ class DataDir {
   std::string authority_key_file() const { return keys() + "/authority.pem"; }
   // n is 1-based.
   std::string label_key_file(int n) const;
+  std::string pin_key_file() const { return keys() + "/pin-hmac.key"; }
   std::string config_file() const { return root_ + "/traced.json"; }
 
  private:
@@ -75,18 +78,21 @@ std::string OriginOf(const KeyNames& names);
 // naming the file and field, when it does not parse.
 absl::StatusOr<KeyNames> ReadKeyNames(const DataDir& dir);
 
-// Creates the data, keys and db parent directories (0700) and every key
-// file of `names` that is missing, and writes names.json if it is missing.
+// Creates the data and keys directories (0700), every key file of `names`
+// that is missing and the PIN key if missing, and writes names.json if it
+// is missing.
 // Never overwrites a file. FailedPrecondition when names.json exists with
 // a different log key name (the origin of a log cannot change). Returns the
 // paths it created.
 absl::StatusOr<std::vector<std::string>> CreateMissingKeys(
     const DataDir& dir, const KeyNames& names);
 
-// Loads every key of names.json. NotFound (saying to run `traced --init`)
-// when the directory has no names.json; InvalidArgument naming the file
-// when a key file is missing, unreadable or not an Ed25519 PKCS#8 key;
-// FailedPrecondition when a key file is readable by group or others.
+// Loads every key of names.json and the PIN key. NotFound (saying to run
+// `traced --init`) when the directory has no names.json; InvalidArgument
+// naming the file when a key file is missing, unreadable or malformed;
+// FailedPrecondition when a key file is readable by group or others. A
+// directory made before PIN keys existed has no pin-hmac.key: the key is
+// then empty (labels with PINs are refused) until `traced --init` adds it.
 absl::StatusOr<trace::ServiceKeys> LoadServiceKeys(const DataDir& dir);
 
 // Generates the next label key (label-<n+1>.pem), appends its name to

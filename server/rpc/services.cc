@@ -1,5 +1,7 @@
 #include "server/rpc/services.h"
 
+#include "server/rpc/labels_service.h"
+
 namespace ocoptrace::rpc {
 
 std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
@@ -8,6 +10,7 @@ std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
   services.push_back(NewRegistryService(service));
   services.push_back(NewCertificatesService(service));
   services.push_back(NewTraceService(service));
+  services.push_back(NewLabelsService(service));
   services.push_back(NewVerifyService(service));
   services.push_back(NewAdminService(service));
   return services;

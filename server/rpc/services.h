@@ -1,6 +1,6 @@
 // The gRPC services of ocoptrace.v1, one callback service per proto
-// service (Registry, Certificates, Trace, Verify, Admin). Each is a thin
-// adapter over trace::Service: it authenticates the call (auth.h), calls
+// service (Registry, Certificates, Trace, Labels, Verify, Admin). Each is a
+// thin adapter over trace::Service: it authenticates the call (auth.h), calls
 // the method of the same name and maps the status (status.h). Handlers never
 // block: ledger writes finish the call from the ledger's callback, reads
 // run inline (they are local RocksDB reads).
@@ -26,7 +26,8 @@ std::unique_ptr<grpc::Service> NewTraceService(trace::Service* service);
 std::unique_ptr<grpc::Service> NewVerifyService(trace::Service* service);
 std::unique_ptr<grpc::Service> NewAdminService(trace::Service* service);
 
-// All of the above, in that order.
+// All of the above and the Labels service (labels_service.h): Registry,
+// Certificates, Trace, Labels, Verify, Admin.
 std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
     trace::Service* service);
 

@@ -79,15 +79,16 @@ TEST_F(DataDirTest, CreatesKeysOnceWithOwnerOnlyModes) {
   absl::StatusOr<std::vector<std::string>> created =
       CreateMissingKeys(dir_, DefaultKeyNames("tx.example.vn"));
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_THAT(*created, UnorderedElementsAre(
-                            dir_.root() + "/", dir_.keys() + "/",
-                            dir_.log_key_file(), dir_.authority_key_file(),
-                            dir_.label_key_file(1), dir_.names_file()));
+  EXPECT_THAT(*created,
+              UnorderedElementsAre(
+                  dir_.root() + "/", dir_.keys() + "/", dir_.log_key_file(),
+                  dir_.authority_key_file(), dir_.label_key_file(1),
+                  dir_.pin_key_file(), dir_.names_file()));
   EXPECT_EQ(ModeOf(dir_.root()), 0700);
   EXPECT_EQ(ModeOf(dir_.keys()), 0700);
   for (const std::string& file :
        {dir_.log_key_file(), dir_.authority_key_file(), dir_.label_key_file(1),
-        dir_.names_file()}) {
+        dir_.pin_key_file(), dir_.names_file()}) {
     EXPECT_EQ(ModeOf(file), 0600) << file;
   }
   EXPECT_THAT(Slurp(dir_.log_key_file()), HasSubstr("BEGIN PRIVATE KEY"));
@@ -106,6 +107,35 @@ TEST_F(DataDirTest, CreatesKeysOnceWithOwnerOnlyModes) {
   ASSERT_EQ(keys->labels.size(), 1u);
   EXPECT_EQ(keys->labels[0].name, "tx.example.vn/label-1");
   EXPECT_NE(keys->log.key.public_key(), keys->authority.key.public_key());
+  EXPECT_EQ(keys->pin_hmac_key.size(), 32u);
+  EXPECT_EQ(Slurp(dir_.pin_key_file()).size(), 65u);  // 64 hex digits, \n.
+}
+
+TEST_F(DataDirTest, PinKeyIsOptionalButMustBeWellFormedAndPrivate) {
+  ASSERT_TRUE(CreateMissingKeys(dir_, DefaultKeyNames("tx.example.vn")).ok());
+  // A directory made before PIN keys existed: no key, PINs refused.
+  std::filesystem::remove(dir_.pin_key_file());
+  absl::StatusOr<trace::ServiceKeys> keys = LoadServiceKeys(dir_);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_TRUE(keys->pin_hmac_key.empty());
+
+  ASSERT_TRUE(WriteNewFile(dir_.pin_key_file(), "abcd\n", 0600).ok());
+  keys = LoadServiceKeys(dir_);
+  ASSERT_EQ(keys.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(keys.status().message()), HasSubstr("pin-hmac.key"));
+
+  std::filesystem::remove(dir_.pin_key_file());
+  ASSERT_TRUE(
+      WriteNewFile(dir_.pin_key_file(), std::string(64, 'a') + "\n", 0644)
+          .ok());
+  keys = LoadServiceKeys(dir_);
+  ASSERT_EQ(keys.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(keys.status().message()), HasSubstr("chmod 600"));
+
+  ::chmod(dir_.pin_key_file().c_str(), 0600);
+  keys = LoadServiceKeys(dir_);
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(keys->pin_hmac_key, std::string(32, '\xaa'));
 }
 
 TEST_F(DataDirTest, OnlyMissingKeysAreRecreated) {

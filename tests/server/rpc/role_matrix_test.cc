@@ -1,236 +1,17 @@
 // Every RPC of every service x every role, over real gRPC: admin,
 // certifier, producer A, producer B, inspector, no token and a revoked
-// token. Each cell of the table below is the expected outcome:
-//   A  allowed: neither PERMISSION_DENIED nor UNAUTHENTICATED (and OK for
-//      rows marked kMustSucceed, whose inputs are valid)
-//   D  PERMISSION_DENIED
-//   U  UNAUTHENTICATED
-// Requests always target producer A's things, so producer B's column shows
-// that B can neither read nor modify them. Signed entries are signed with
-// the caller's own key (callers without one sign with producer A's key, so
-// only their role decides).
+// token (the fixture and the legend of the tables are in role_matrix.h).
 
-#include <atomic>
-#include <functional>
-
+#include "tests/server/rpc/role_matrix.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "ocoptrace/v1/labels.grpc.pb.h"
 #include "server/trace/subjects.h"
 #include "tests/server/rpc/story.h"
 #include "tests/server/rpc/test_client.h"
 
 namespace ocoptrace::rpctest {
 namespace {
-
-constexpr char kProducerA[] = "htx-a";
-constexpr char kProducerB[] = "htx-b";
-constexpr char kGtinA[] = "08934563123451";
-constexpr char kGtinB[] = "08934563123468";
-constexpr char kGtinNew[] = "08934563123475";
-constexpr char kLotA[] = "LA1";
-constexpr char kCertificateA[] = "GCN-A-1";
-constexpr char kCertificateToRevoke[] = "GCN-A-2";
-
-enum Column { kAdmin, kCertifier, kProdA, kProdB, kInspector, kAnon, kRevoked };
-constexpr int kColumns = 7;
-const char* const kColumnNames[kColumns] = {
-    "admin",     "certifier", "producer A",   "producer B",
-    "inspector", "no token",  "revoked token"};
-
-struct Actor {
-  std::string token;
-  NoteSigner key;  // The key this caller signs with.
-};
-
-using Call = std::function<grpc::Status(TestClient&, const Actor&)>;
-
-constexpr bool kMustSucceed = true;
-constexpr bool kMayFailValidation = false;
-
-struct Row {
-  std::string method;
-  std::string expected;  // One of A, D, U per column.
-  bool must_succeed;
-  Call call;
-};
-
-std::string Unique(std::string_view prefix) {
-  static std::atomic<int> counter{0};
-  return absl::StrCat(std::string(prefix), "-", ++counter);
-}
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
-
-template <typename T>
-grpc::Status StatusOf(const absl::StatusOr<T>& result) {
-  return ToGrpc(result.status());
-}
-
-class RoleMatrixTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = TestServer::Start().release();
-    ASSERT_NE(server_, nullptr);
-    FakeClock& clock = server_->clock();
-    TestClient admin(server_->target(), server_->admin_token());
-    actors_[kAdmin].token = server_->admin_token();
-
-    TestIdentity admin_key = NewIdentity("admin-1");
-    ASSERT_TRUE(
-        AddKey(admin, admin_key.vkey, v1::KEY_ROLE_ADMIN, "", "admin").ok());
-    actors_[kAdmin].key = admin_key.signer;
-
-    for (const char* id : {kProducerA, kProducerB}) {
-      v1::RegisterProducerRequest request;
-      *request.mutable_producer() = ProducerRecordFor(id, "HTX thử nghiệm");
-      v1::EntryReceipt receipt;
-      ASSERT_TRUE(admin
-                      .Call(&v1::Registry::Stub::RegisterProducer,
-                            admin.registry(), request, &receipt)
-                      .ok());
-    }
-    TestIdentity key_a = NewIdentity("htx-a-1");
-    TestIdentity key_b = NewIdentity("htx-b-1");
-    TestIdentity spare_a = NewIdentity("htx-a-spare");
-    ASSERT_TRUE(
-        AddKey(admin, key_a.vkey, v1::KEY_ROLE_PRODUCER, kProducerA, "").ok());
-    ASSERT_TRUE(
-        AddKey(admin, key_b.vkey, v1::KEY_ROLE_PRODUCER, kProducerB, "").ok());
-    ASSERT_TRUE(
-        AddKey(admin, spare_a.vkey, v1::KEY_ROLE_PRODUCER, kProducerA, "")
-            .ok());
-    actors_[kProdA] = {
-        *CreatePrincipal(admin, kProducerA, v1::ROLE_PRODUCER, kProducerA),
-        key_a.signer};
-    actors_[kProdB] = {
-        *CreatePrincipal(admin, kProducerB, v1::ROLE_PRODUCER, kProducerB),
-        key_b.signer};
-
-    TestIdentity certifier_key = NewIdentity("can-bo-ocop-1");
-    actors_[kCertifier] = {
-        *CreatePrincipal(admin, "can-bo-ocop", v1::ROLE_CERTIFIER, ""),
-        certifier_key.signer};
-    ASSERT_TRUE(AddKey(admin, certifier_key.vkey, v1::KEY_ROLE_CERTIFIER, "",
-                       "can-bo-ocop")
-                    .ok());
-    TestIdentity inspector_key = NewIdentity("thanh-tra-1");
-    actors_[kInspector] = {
-        *CreatePrincipal(admin, "thanh-tra", v1::ROLE_INSPECTOR, ""),
-        inspector_key.signer};
-    ASSERT_TRUE(AddKey(admin, inspector_key.vkey, v1::KEY_ROLE_INSPECTOR, "",
-                       "thanh-tra")
-                    .ok());
-
-    // A revoked producer token for producer A.
-    actors_[kRevoked] = {
-        *CreatePrincipal(admin, "htx-a-old", v1::ROLE_PRODUCER, kProducerA),
-        key_a.signer};
-    v1::RevokePrincipalRequest revoke;
-    revoke.set_name("htx-a-old");
-    v1::Principal revoked;
-    ASSERT_TRUE(admin
-                    .Call(&v1::Admin::Stub::RevokePrincipal, admin.admin(),
-                          revoke, &revoked)
-                    .ok());
-    actors_[kAnon] = {"", key_a.signer};
-
-    // Producer A's and B's products and batches, and A's certificates.
-    TestClient a(server_->target(), actors_[kProdA].token);
-    TestClient b(server_->target(), actors_[kProdB].token);
-    TestClient certifier(server_->target(), actors_[kCertifier].token);
-    clock.Advance(absl::Minutes(5));
-    ASSERT_TRUE(RegisterProduct(a, key_a.signer,
-                                ProductRecordFor(kGtinA, kProducerA),
-                                clock.Now())
-                    .ok());
-    ASSERT_TRUE(RegisterProduct(b, key_b.signer,
-                                ProductRecordFor(kGtinB, kProducerB),
-                                clock.Now())
-                    .ok());
-    for (const char* number : {kCertificateA, kCertificateToRevoke}) {
-      absl::StatusOr<v1::EntryReceipt> issued = IssueCertificate(
-          certifier, certifier_key.signer,
-          CertificateRecordFor(number, kGtinA, kProducerA, 4, 75), clock.Now());
-      ASSERT_TRUE(issued.ok()) << issued.status();
-    }
-    ASSERT_TRUE(
-        CreateBatch(a, key_a.signer, BatchRecordFor(kGtinA, kLotA), clock.Now())
-            .ok());
-    ASSERT_TRUE(
-        CreateBatch(b, key_b.signer, BatchRecordFor(kGtinB, "LB1"), clock.Now())
-            .ok());
-  }
-
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
-  // Runs every row for every column.
-  void RunTable(const std::vector<Row>& rows) {
-    for (const Row& row : rows) {
-      ASSERT_EQ(row.expected.size(), static_cast<size_t>(kColumns))
-          << row.method;
-      for (int column = 0; column < kColumns; ++column) {
-        SCOPED_TRACE(absl::StrCat(row.method, " as ", kColumnNames[column]));
-        server_->clock().Advance(absl::Seconds(1));
-        TestClient client(server_->target(), actors_[column].token);
-        const grpc::Status status = row.call(client, actors_[column]);
-        const grpc::StatusCode code = status.error_code();
-        switch (row.expected[column]) {
-          case 'A':
-            EXPECT_NE(code, grpc::StatusCode::PERMISSION_DENIED)
-                << status.error_message();
-            EXPECT_NE(code, grpc::StatusCode::UNAUTHENTICATED)
-                << status.error_message();
-            if (row.must_succeed) {
-              EXPECT_TRUE(status.ok()) << status.error_message();
-            }
-            break;
-          case 'D':
-            EXPECT_EQ(code, grpc::StatusCode::PERMISSION_DENIED)
-                << status.error_message();
-            EXPECT_FALSE(status.error_message().empty());
-            break;
-          case 'U':
-            EXPECT_EQ(code, grpc::StatusCode::UNAUTHENTICATED)
-                << status.error_message();
-            EXPECT_FALSE(status.error_message().empty());
-            break;
-          default:
-            FAIL() << "bad table cell " << row.expected[column];
-        }
-      }
-    }
-  }
-
-  static absl::Time Now() { return server_->clock().Now(); }
-
-  static TestServer* server_;
-  static Actor actors_[kColumns];
-};
-
-TestServer* RoleMatrixTest::server_ = nullptr;
-Actor RoleMatrixTest::actors_[kColumns];
-
-// A signed request of type `Request` carrying `record` as `kind` on
-// `subject`, signed by the actor's key at the subject's head.
-template <typename Request>
-absl::StatusOr<Request> SignedRequest(TestClient& client, const Actor& actor,
-                                      const std::string& kind,
-                                      const std::string& subject,
-                                      const google::protobuf::Message& record,
-                                      absl::Time now) {
-  absl::StatusOr<v1::SignedEntry> entry =
-      client.Sign(actor.key, kind, subject, record, now);
-  if (!entry.ok()) return entry.status();
-  Request request;
-  *request.mutable_signed_() = *entry;
-  return request;
-}
 
 TEST_F(RoleMatrixTest, Registry) {
   //        admin, certifier, prodA, prodB, inspector, anon, revoked
@@ -433,6 +214,47 @@ TEST_F(RoleMatrixTest, Trace) {
          v1::GetHistoryResponse response;
          return c.Call(&v1::Trace::Stub::GetHistory, c.trace(), request,
                        &response);
+       }},
+  };
+  RunTable(rows);
+}
+
+TEST_F(RoleMatrixTest, Labels) {
+  //        admin, certifier, prodA, prodB, inspector, anon, revoked
+  std::vector<Row> rows = {
+      // The label key signs labels.issued, so an admin may print for a
+      // cooperative.
+      {"IssueLabels", "ADADDUU", kMustSucceed,
+       [](TestClient& c, const Actor&) {
+         return StatusOf(IssueLabels(c, kGtinA, kLotA, 2, /*with_pins=*/true));
+       }},
+      {"VoidLabels", "DDADDUU", kMustSucceed,
+       [](TestClient& c, const Actor& actor) {
+         v1::LabelsVoided voided;
+         voided.add_serials(label_serials_[0]);
+         voided.set_reason("Nhãn in lỗi");
+         absl::StatusOr<v1::VoidLabelsRequest> request =
+             SignedRequest<v1::VoidLabelsRequest>(
+                 c, actor, "labels.voided", trace::BatchSubject(kGtinA, kLotA),
+                 voided, Now());
+         if (!request.ok()) return ToGrpc(request.status());
+         v1::EntryReceipt receipt;
+         return c.Call(&v1::Labels::Stub::VoidLabels, c.labels(), *request,
+                       &receipt);
+       }},
+      {"GetLabel", "AAAAAAU", kMustSucceed,
+       [](TestClient& c, const Actor&) {
+         v1::GetLabelRequest request;
+         request.set_gtin(kGtinA);
+         request.set_serial(label_serials_[1]);
+         v1::Label label;
+         grpc::Status status =
+             c.Call(&v1::Labels::Stub::GetLabel, c.labels(), request, &label);
+         if (status.ok() && label.status() != v1::LABEL_STATUS_ISSUED) {
+           return grpc::Status(grpc::StatusCode::INTERNAL,
+                               "label should be ISSUED");
+         }
+         return status;
        }},
   };
   RunTable(rows);

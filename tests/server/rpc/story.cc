@@ -208,6 +208,32 @@ absl::StatusOr<v1::EntryReceipt> RecordEvent(
   return receipt;
 }
 
+absl::StatusOr<std::vector<v1::IssuedLabel>> IssueLabels(
+    TestClient& client, const std::string& gtin, const std::string& lot,
+    uint32_t count, bool with_pins, v1::IssuanceSummary* summary) {
+  v1::IssueLabelsRequest request;
+  request.mutable_batch()->set_gtin(gtin);
+  request.mutable_batch()->set_lot(lot);
+  request.set_count(count);
+  request.set_with_pins(with_pins);
+  std::unique_ptr<grpc::ClientContext> context = client.Context();
+  std::unique_ptr<grpc::ClientReader<v1::IssueLabelsResponse>> reader =
+      client.labels().IssueLabels(context.get(), request);
+  std::vector<v1::IssuedLabel> labels;
+  v1::IssueLabelsResponse message;
+  while (reader->Read(&message)) {
+    if (message.has_summary() && summary != nullptr) {
+      *summary = message.summary();
+    }
+    for (const v1::IssuedLabel& label : message.labels()) {
+      labels.push_back(label);
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return rpc::FromGrpcStatus(status);
+  return labels;
+}
+
 absl::StatusOr<Story> PlayStory(TestServer& server) {
   Story story;
   TestClient admin(server.target(), server.admin_token());

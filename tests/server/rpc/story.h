@@ -72,6 +72,13 @@ absl::StatusOr<v1::EntryReceipt> RecordEvent(
     TestClient& client, const NoteSigner& key, const std::string& gtin,
     const std::string& lot, const v1::TraceEvent& event, absl::Time now);
 
+// Labels.IssueLabels for the batch: reads the whole stream. OK with the
+// labels in order (and the summary in `*summary` if not null), or the
+// status the stream ended with.
+absl::StatusOr<std::vector<v1::IssuedLabel>> IssueLabels(
+    TestClient& client, const std::string& gtin, const std::string& lot,
+    uint32_t count, bool with_pins, v1::IssuanceSummary* summary = nullptr);
+
 // What the story left behind.
 struct Story {
   std::string producer_token;

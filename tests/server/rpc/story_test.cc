@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/rpc/status.h"
 #include "server/trace/subjects.h"
@@ -162,6 +163,41 @@ TEST_F(StoryTest, CheckpointsAreConsistentAndEntriesReadable) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(entries.entries_size(), 4);
   EXPECT_EQ(entries.entries(3).index(), story_.batch_receipts[3].index());
+}
+
+TEST_F(StoryTest, LabelsForTheBatchCarryPinsAndResolve) {
+  TestClient producer(server_->target(), story_.producer_token);
+  v1::IssuanceSummary summary;
+  absl::StatusOr<std::vector<v1::IssuedLabel>> labels =
+      IssueLabels(producer, kGtin, kLot, 3, /*with_pins=*/true, &summary);
+  ASSERT_TRUE(labels.ok()) << labels.status();
+  ASSERT_EQ(labels->size(), 3u);
+  EXPECT_EQ(summary.count(), 3u);
+  EXPECT_EQ(summary.stars(), 4u);
+  EXPECT_EQ(summary.certificate(), kCertificateNumber);
+  EXPECT_EQ(summary.receipt().kind(), "labels.issued");
+  for (const v1::IssuedLabel& label : *labels) {
+    EXPECT_EQ(
+        label.url().rfind(absl::StrCat("https://localhost/01/", kGtin, "/10/",
+                                       kLot, "/21/", label.serial(), "?s="),
+                          0),
+        0u)
+        << label.url();
+    EXPECT_EQ(label.pin().size(), 8u) << "the data directory's PIN key";
+  }
+
+  TestClient anonymous(server_->target(), "");
+  v1::GetLabelRequest request;
+  request.set_gtin(kGtin);
+  request.set_serial(labels->front().serial());
+  v1::Label label;
+  grpc::Status status = anonymous.Call(&v1::Labels::Stub::GetLabel,
+                                       anonymous.labels(), request, &label);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(label.status(), v1::LABEL_STATUS_ISSUED);
+  EXPECT_EQ(label.lot(), kLot);
+  EXPECT_TRUE(label.has_pin());
+  EXPECT_EQ(label.key_name(), "tx.test.example.vn/label-1");
 }
 
 TEST_F(StoryTest, WhoAmINamesEachPrincipal) {

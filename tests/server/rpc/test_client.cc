@@ -118,6 +118,7 @@ TestClient::TestClient(std::shared_ptr<grpc::Channel> channel,
       registry_(v1::Registry::NewStub(channel_)),
       certificates_(v1::Certificates::NewStub(channel_)),
       trace_(v1::Trace::NewStub(channel_)),
+      labels_(v1::Labels::NewStub(channel_)),
       verify_(v1::Verify::NewStub(channel_)),
       admin_(v1::Admin::NewStub(channel_)) {}
 

@@ -28,6 +28,7 @@
 #include "google/protobuf/message.h"
 #include "ocoptrace/v1/admin.grpc.pb.h"
 #include "ocoptrace/v1/certificates.grpc.pb.h"
+#include "ocoptrace/v1/labels.grpc.pb.h"
 #include "ocoptrace/v1/registry.grpc.pb.h"
 #include "ocoptrace/v1/trace.grpc.pb.h"
 #include "ocoptrace/v1/verify.grpc.pb.h"
@@ -105,6 +106,7 @@ class TestClient {
   v1::Registry::Stub& registry() { return *registry_; }
   v1::Certificates::Stub& certificates() { return *certificates_; }
   v1::Trace::Stub& trace() { return *trace_; }
+  v1::Labels::Stub& labels() { return *labels_; }
   v1::Verify::Stub& verify() { return *verify_; }
   v1::Admin::Stub& admin() { return *admin_; }
   const std::string& token() const { return token_; }
@@ -137,6 +139,7 @@ class TestClient {
   std::unique_ptr<v1::Registry::Stub> registry_;
   std::unique_ptr<v1::Certificates::Stub> certificates_;
   std::unique_ptr<v1::Trace::Stub> trace_;
+  std::unique_ptr<v1::Labels::Stub> labels_;
   std::unique_ptr<v1::Verify::Stub> verify_;
   std::unique_ptr<v1::Admin::Stub> admin_;
 };
