@@ -78,47 +78,50 @@ constexpr std::string_view kStyle =
 }  // namespace
 
 void AppendHtmlEscaped(std::string& out, std::string_view text) {
+  // Copies runs of ordinary bytes in one append; stops only at the five
+  // special characters and at non-ASCII bytes (checked as UTF-8).
+  const size_t n = text.size();
+  size_t run = 0;  // Start of the pending run of bytes to copy verbatim.
   size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        ++i;
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const size_t length = Utf8SequenceLength(text.substr(i));
+      if (length > 0) {
+        i += length;
         continue;
-      case '<':
-        out += "&lt;";
-        ++i;
-        continue;
-      case '>':
-        out += "&gt;";
-        ++i;
-        continue;
-      case '"':
-        out += "&quot;";
-        ++i;
-        continue;
-      case '\'':
-        out += "&#39;";
-        ++i;
-        continue;
-      default:
-        break;
-    }
-    if (static_cast<uint8_t>(c) < 0x80) {
-      out += c;
-      ++i;
+      }
+      out.append(text.data() + run, i - run);
+      out += kReplacement;
+      run = ++i;
       continue;
     }
-    size_t n = Utf8SequenceLength(text.substr(i));
-    if (n == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text.data() + i, n);
-      i += n;
+    std::string_view replacement;
+    switch (c) {
+      case '&':
+        replacement = "&amp;";
+        break;
+      case '<':
+        replacement = "&lt;";
+        break;
+      case '>':
+        replacement = "&gt;";
+        break;
+      case '"':
+        replacement = "&quot;";
+        break;
+      case '\'':
+        replacement = "&#39;";
+        break;
+      default:
+        ++i;
+        continue;
     }
+    out.append(text.data() + run, i - run);
+    out += replacement;
+    run = ++i;
   }
+  out.append(text.data() + run, n - run);
 }
 
 std::string HtmlEscape(std::string_view text) {

@@ -277,6 +277,12 @@ Response Resolver::Resolve(const Request& request) const {
   const std::string* lang_param = FindParam(params, "lang");
   const Lang lang = ChooseLanguage(lang_param ? *lang_param : "",
                                    request.Header("accept-language"));
+  std::string_view path = request.path;
+  // The resolver standard asks to tolerate one trailing slash.
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (!LooksLikeDigitalLink(path)) {
+    return ErrorPage(404, Msg::kNotFoundTitle, Msg::kNotFoundText, "", lang);
+  }
   if (request.method == "OPTIONS") {
     Response response;
     response.status = 204;
@@ -290,12 +296,6 @@ Response Resolver::Resolve(const Request& request) const {
                                   Msg::kMethodNotAllowedText, "", lang);
     response.AddHeader("Allow", std::string(kAllowedMethods));
     return response;
-  }
-  std::string_view path = request.path;
-  // The resolver standard asks to tolerate one trailing slash.
-  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
-  if (!LooksLikeDigitalLink(path)) {
-    return ErrorPage(404, Msg::kNotFoundTitle, Msg::kNotFoundText, "", lang);
   }
   absl::StatusOr<DigitalLink> parsed =
       ParseDigitalLinkPath(path, request.query);
