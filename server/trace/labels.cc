@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -24,33 +25,6 @@ constexpr size_t kMinLabelsPerThread = 64;
 int SymbolValue(char c) {
   const size_t position = kSerialAlphabet.find(c);
   return position == std::string_view::npos ? -1 : static_cast<int>(position);
-}
-
-// Signs labels [begin, end) of `run` into `out`.
-absl::Status SignRange(const LabelRun& run, const NoteSigner& key, size_t begin,
-                       size_t end, std::vector<SignedLabel>& out) {
-  const std::vector<std::string>& serials = *run.serials;
-  for (size_t i = begin; i < end; ++i) {
-    const std::string& serial = serials[i];
-    SignedLabel& label = out[i];
-    if (run.existing != nullptr) {
-      auto found = run.existing->Get(Column::kLabels,
-                                     storage::LabelKey(run.gtin14, serial));
-      if (found.ok()) {
-        label.collides = true;
-        continue;
-      }
-      if (!absl::IsNotFound(found.status())) return found.status();
-    }
-    const std::string signature =
-        key.key.Sign(LabelSigningInput(run.gtin14, run.lot, serial));
-    label.url = FormatLabelUrl(run.resolver_base, run.gtin14, run.lot, serial,
-                               signature);
-    if (run.pins != nullptr) {
-      label.pin_hmac = PinHmac(run.pin_key, run.gtin14, serial, (*run.pins)[i]);
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -249,43 +223,102 @@ bool SameHmac(std::string_view a, std::string_view b) {
          CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// --- Signing -----------------------------------------------------------------
+// --- Issuing on several threads -------------------------------------------
 
-absl::StatusOr<std::vector<SignedLabel>> SignLabelRun(const LabelRun& run,
-                                                      const NoteSigner& key,
-                                                      int threads) {
-  const size_t count = run.serials == nullptr ? 0 : run.serials->size();
-  std::vector<SignedLabel> out(count);
+absl::Status ParallelFor(
+    size_t count, int threads,
+    const std::function<absl::Status(size_t begin, size_t end)>& work) {
   if (threads <= 0) {
     threads =
         static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   const size_t workers = std::clamp<size_t>(count / kMinLabelsPerThread, 1,
                                             static_cast<size_t>(threads));
-  if (workers == 1) {
-    if (auto status = SignRange(run, key, 0, count, out); !status.ok()) {
-      return status;
-    }
-    return out;
-  }
+  if (workers == 1) return work(0, count);
+  const size_t share = (count + workers - 1) / workers;
   std::vector<absl::Status> results(workers);
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
-  const size_t per_worker = (count + workers - 1) / workers;
   for (size_t w = 1; w < workers; ++w) {
-    const size_t begin = std::min(count, w * per_worker);
-    const size_t end = std::min(count, begin + per_worker);
-    pool.emplace_back([&, w, begin, end] {
-      results[w] = SignRange(run, key, begin, end, out);
-    });
+    const size_t begin = std::min(count, w * share);
+    const size_t end = std::min(count, begin + share);
+    pool.emplace_back(
+        [&work, &results, w, begin, end] { results[w] = work(begin, end); });
   }
-  // The calling thread takes the first share.
-  results[0] = SignRange(run, key, 0, std::min(count, per_worker), out);
+  results[0] = work(0, std::min(count, share));
   for (std::thread& thread : pool) thread.join();
   for (const absl::Status& status : results) {
     if (!status.ok()) return status;
   }
-  return out;
+  return absl::OkStatus();
+}
+
+void BlockRandom::Fill(uint8_t* out, size_t n) {
+  while (n > 0) {
+    if (used_ == block_.size()) {
+      block_.resize(block_bytes_);
+      source_.Fill(reinterpret_cast<uint8_t*>(block_.data()), block_.size());
+      used_ = 0;
+    }
+    const size_t take = std::min(n, block_.size() - used_);
+    std::memcpy(out, block_.data() + used_, take);
+    used_ += take;
+    out += take;
+    n -= take;
+  }
+}
+
+absl::StatusOr<std::vector<uint8_t>> FindIssued(
+    const storage::ReadView& view, std::string_view gtin14,
+    const std::vector<std::string>& serials, int threads) {
+  std::vector<uint8_t> issued(serials.size(), 0);
+  absl::Status status =
+      ParallelFor(serials.size(), threads, [&](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i) {
+          auto found =
+              view.Get(Column::kLabels, storage::LabelKey(gtin14, serials[i]));
+          if (found.ok()) {
+            issued[i] = 1;
+          } else if (!absl::IsNotFound(found.status())) {
+            return found.status();
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return issued;
+}
+
+std::vector<std::string> PinHmacs(std::string_view key, std::string_view gtin14,
+                                  const std::vector<std::string>& serials,
+                                  const std::vector<std::string>& pins,
+                                  int threads) {
+  std::vector<std::string> hmacs(serials.size());
+  (void)ParallelFor(serials.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      hmacs[i] = PinHmac(key, gtin14, serials[i], pins[i]);
+    }
+    return absl::OkStatus();
+  });
+  return hmacs;
+}
+
+std::vector<std::string> SignLabelUrls(std::string_view resolver_base,
+                                       std::string_view gtin14,
+                                       std::string_view lot,
+                                       const std::vector<std::string>& serials,
+                                       const NoteSigner& key, int threads) {
+  std::vector<std::string> urls(serials.size());
+  (void)ParallelFor(serials.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const std::string signature =
+          key.key.Sign(LabelSigningInput(gtin14, lot, serials[i]));
+      urls[i] =
+          FormatLabelUrl(resolver_base, gtin14, lot, serials[i], signature);
+    }
+    return absl::OkStatus();
+  });
+  return urls;
 }
 
 // --- State -------------------------------------------------------------------

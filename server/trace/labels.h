@@ -5,18 +5,19 @@
 //   - the compact serial list of a labels.issued body (7 bytes a serial),
 //   - validation of the labels.issued and labels.voided bodies,
 //   - scratch PINs: generation and their HMAC,
-//   - signing a run of labels on several threads,
+//   - signing labels, looking them up and hashing PINs on several threads,
 //   - the state-machine steps of the two kinds, and reading label records.
 //
 // Thread-safety: pure functions, thread-safe (GeneratePin as far as the
-// RandomSource given to it is; SignLabelRun uses threads internally and
-// returns when they are done).
+// RandomSource given to it is; the functions taking `threads` use threads
+// internally and return when they are done). BlockRandom is not.
 
 #ifndef OCOPTRACE_SERVER_TRACE_LABELS_H_
 #define OCOPTRACE_SERVER_TRACE_LABELS_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,36 +97,51 @@ std::string PinHmac(std::string_view key, std::string_view gtin14,
 // Constant-time comparison of two HMACs.
 bool SameHmac(std::string_view a, std::string_view b);
 
-// --- Signing -----------------------------------------------------------------
+// --- Issuing on several threads -------------------------------------------
 
-// What SignLabelRun produces for the label at the same position.
-struct SignedLabel {
-  std::string url;        // The label URL with ?s=<155 digits>.
-  std::string pin_hmac;   // PinHmac of its PIN; empty without PINs.
-  bool collides = false;  // Already in `existing` (see SignLabelRun).
+// Runs `work(begin, end)` over [0, count) split into contiguous ranges on
+// up to `threads` threads (0: one per core; the calling thread takes one
+// range). Runs of fewer than 64 items a thread stay on fewer threads.
+// Returns the first error of any range, after every range is done.
+absl::Status ParallelFor(
+    size_t count, int threads,
+    const std::function<absl::Status(size_t begin, size_t end)>& work);
+
+// A RandomSource that hands out bytes of `source` drawn in large blocks:
+// the same byte stream, far fewer calls into the CSPRNG (GenerateSerial
+// asks for 7 bytes at a time). Not thread-safe; `source` must outlive it.
+class BlockRandom : public RandomSource {
+ public:
+  explicit BlockRandom(RandomSource& source, size_t block_bytes = 1 << 16)
+      : source_(source), block_bytes_(block_bytes) {}
+  void Fill(uint8_t* out, size_t n) override;
+
+ private:
+  RandomSource& source_;
+  const size_t block_bytes_;
+  std::string block_;
+  size_t used_ = 0;
 };
 
-struct LabelRun {
-  std::string resolver_base;  // Scheme and host of the URLs.
-  std::string gtin14;
-  std::string lot;
-  const std::vector<std::string>* serials = nullptr;
-  // Same size as serials, or null for labels without PINs.
-  const std::vector<std::string>* pins = nullptr;
-  std::string pin_key;  // The HMAC key; used only with pins.
-  // When set, each serial is first looked up in Column::kLabels of this
-  // view; one found there is marked `collides` and not signed.
-  const storage::ReadView* existing = nullptr;
-};
+// Position i is 1 when label `serials[i]` of `gtin14` is in
+// Column::kLabels of `view` already. Storage errors as they come.
+absl::StatusOr<std::vector<uint8_t>> FindIssued(
+    const storage::ReadView& view, std::string_view gtin14,
+    const std::vector<std::string>& serials, int threads = 0);
 
-// Signs every label of `run` with `key`: the Ed25519 signature over
-// LabelSigningInput(gtin14, lot, serial) in a URL, and the PIN's HMAC.
-// Uses up to `threads` threads (0: one per core); small runs stay on the
-// calling thread. Position i of the result is serial i. An error only when
-// a lookup in `existing` fails (the storage error).
-absl::StatusOr<std::vector<SignedLabel>> SignLabelRun(const LabelRun& run,
-                                                      const NoteSigner& key,
-                                                      int threads = 0);
+// PinHmac of each (serial, pin) pair under `key`.
+std::vector<std::string> PinHmacs(std::string_view key, std::string_view gtin14,
+                                  const std::vector<std::string>& serials,
+                                  const std::vector<std::string>& pins,
+                                  int threads = 0);
+
+// The label URL of each serial: FormatLabelUrl with the Ed25519 signature
+// by `key` over LabelSigningInput(gtin14, lot, serial).
+std::vector<std::string> SignLabelUrls(std::string_view resolver_base,
+                                       std::string_view gtin14,
+                                       std::string_view lot,
+                                       const std::vector<std::string>& serials,
+                                       const NoteSigner& key, int threads = 0);
 
 // --- State -------------------------------------------------------------------
 

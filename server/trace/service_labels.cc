@@ -3,6 +3,9 @@
 // (GetLabel, ResolveLabel, CheckPin). docs/labels.md describes the flow.
 #include <algorithm>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +31,9 @@ constexpr int kMaxSerialRounds = 16;
 constexpr int kIssueAttempts = 4;
 
 // One IssueLabels request on its way through the worker and the ledger.
+// Once the serials are drawn, the append of the labels.issued entry and the
+// signing of the labels run at the same time (the entry lists serials, not
+// signatures); the later of the two answers.
 struct IssueJob {
   Service::Impl* impl = nullptr;
   std::string gtin;
@@ -39,10 +45,16 @@ struct IssueJob {
 
   std::vector<std::string> serials;
   std::vector<std::string> pins;  // Empty without PINs.
-  std::vector<SignedLabel> signed_labels;
   std::vector<uint64_t> claimed;  // Serial values held by ClaimSerial.
   std::string body;
   v1::IssuanceSummary summary;
+  std::vector<std::string> urls;  // Filled by the signing half.
+
+  // The two halves: each reports once through HalfDone.
+  std::mutex mutex;
+  int halves_left = 2;
+  absl::StatusOr<ledger::AppendResult> appended =
+      absl::UnknownError("not appended");
 
   // Releases the serials and answers; exactly once.
   void Finish(absl::StatusOr<IssuedLabels> result) {
@@ -51,6 +63,9 @@ struct IssueJob {
     Callback<IssuedLabels> callback = std::move(done);
     callback(std::move(result));
   }
+
+  // Called by each half when it is done (the append with its result).
+  void HalfDone(std::optional<absl::StatusOr<ledger::AppendResult>> append);
 };
 
 // The batch a request names: normalised GTIN and a valid lot.
@@ -69,67 +84,51 @@ std::string ResolverBase(std::string base) {
   return base;
 }
 
-// Draws, claims and signs serials for every label of the job (its
-// serials, pins and signed_labels, index by index), redrawing collisions.
-absl::Status DrawAndSign(IssueJob& job) {
+// Draws and claims a serial (and a PIN) for every label of the job,
+// redrawing those in flight, repeated or issued before.
+absl::Status DrawSerials(IssueJob& job) {
   Service::Impl& impl = *job.impl;
+  const int threads = impl.options.label_signing_threads;
   job.serials.assign(job.count, "");
-  job.signed_labels.assign(job.count, SignedLabel{});
   if (job.with_pins) job.pins.assign(job.count, "");
   std::vector<size_t> todo(job.count);
   for (size_t i = 0; i < todo.size(); ++i) todo[i] = i;
   for (int round = 0; round < kMaxSerialRounds && !todo.empty(); ++round) {
     {
       std::lock_guard<std::mutex> lock(impl.random_mutex);
+      // One block for the serials (7 bytes each) and the PINs (16 bytes
+      // each, more when a byte is rejected).
+      BlockRandom random(*impl.random,
+                         todo.size() * (job.with_pins ? 7 + 16 : 7));
       for (size_t i : todo) {
-        job.serials[i] = GenerateSerial(*impl.random);
+        job.serials[i] = GenerateSerial(random);
         if (job.with_pins && job.pins[i].empty()) {
-          job.pins[i] = GeneratePin(*impl.random, impl.options.pin_digits);
+          job.pins[i] = GeneratePin(random, impl.options.pin_digits);
         }
       }
     }
     // Claims catch serials in flight and repeats within the request.
     std::vector<size_t> retry;
     std::vector<size_t> claimed;
+    std::vector<std::string> claimed_serials;
     claimed.reserve(todo.size());
+    claimed_serials.reserve(todo.size());
     for (size_t i : todo) {
       const uint64_t value = *SerialValue(job.serials[i]);
       if (impl.ClaimSerial(job.gtin, value)) {
         job.claimed.push_back(value);
         claimed.push_back(i);
+        claimed_serials.push_back(job.serials[i]);
       } else {
         retry.push_back(i);
       }
     }
-    // Sign the claimed ones; the lookups catch serials issued before.
-    std::vector<std::string> serials;
-    std::vector<std::string> pins;
-    serials.reserve(claimed.size());
-    for (size_t i : claimed) {
-      serials.push_back(std::move(job.serials[i]));
-      if (job.with_pins) pins.push_back(job.pins[i]);
-    }
-    LabelRun run;
-    run.resolver_base = impl.options.resolver_base;
-    run.gtin14 = job.gtin;
-    run.lot = job.lot;
-    run.serials = &serials;
-    run.pins = job.with_pins ? &pins : nullptr;
-    run.pin_key = impl.keys.pin_hmac_key;
-    run.existing = &impl.store->Latest();
-    auto signed_labels =
-        SignLabelRun(run, *job.label_key, impl.options.label_signing_threads);
+    // Lookups catch serials issued before.
+    auto issued =
+        FindIssued(impl.store->Latest(), job.gtin, claimed_serials, threads);
+    if (!issued.ok()) return issued.status();
     for (size_t k = 0; k < claimed.size(); ++k) {
-      job.serials[claimed[k]] = std::move(serials[k]);
-    }
-    if (!signed_labels.ok()) return signed_labels.status();
-    for (size_t k = 0; k < claimed.size(); ++k) {
-      SignedLabel& label = (*signed_labels)[k];
-      if (label.collides) {
-        retry.push_back(claimed[k]);
-      } else {
-        job.signed_labels[claimed[k]] = std::move(label);
-      }
+      if ((*issued)[k]) retry.push_back(claimed[k]);
     }
     todo = std::move(retry);
   }
@@ -211,20 +210,36 @@ IssuedLabels TakeLabels(IssueJob& job, const ledger::AppendResult& result) {
   for (size_t i = 0; i < job.count; ++i) {
     PrintableLabel& label = issued.labels[i];
     label.serial = std::move(job.serials[i]);
-    label.url = std::move(job.signed_labels[i].url);
+    label.url = std::move(job.urls[i]);
     if (job.with_pins) label.pin = std::move(job.pins[i]);
   }
   return issued;
 }
 
+void IssueJob::HalfDone(
+    std::optional<absl::StatusOr<ledger::AppendResult>> append) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (append) appended = std::move(*append);
+    if (--halves_left > 0) return;
+  }
+  if (!appended.ok()) return Finish(appended.status());
+  Finish(TakeLabels(*this, *appended));
+}
+
 // Signs the labels.issued entry at the batch's head and appends it with
 // the label records and PIN HMACs; on a moved head, tries again from the
-// worker.
-void SubmitIssued(std::shared_ptr<IssueJob> job, int attempts) {
+// worker. Reports to the job's HalfDone.
+void SubmitIssued(std::shared_ptr<IssueJob> job,
+                  std::shared_ptr<const storage::WriteBatch> secrets,
+                  int attempts) {
   Service::Impl& impl = *job->impl;
+  auto fail = [&job](absl::Status status) {
+    job->HalfDone(absl::StatusOr<ledger::AppendResult>(std::move(status)));
+  };
   const std::string subject = BatchSubject(job->gtin, job->lot);
   auto view = impl.Prepare(subject);
-  if (!view.ok()) return job->Finish(view.status());
+  if (!view.ok()) return fail(view.status());
   EntryHeader header;
   header.kind = std::string(kinds::kLabelsIssued);
   header.subject = subject;
@@ -233,47 +248,67 @@ void SubmitIssued(std::shared_ptr<IssueJob> job, int attempts) {
   header.time = TimestampAt(impl.clock->Now(), impl.options.utc_offset_minutes);
   header.body_hash = Sha256(job->body);
   auto entry = SignEntry(header, *job->label_key);
-  if (!entry.ok()) return job->Finish(entry.status());
+  if (!entry.ok()) return fail(entry.status());
   auto verified = impl.ledger->Verify(std::move(*entry), job->body);
-  if (!verified.ok()) return job->Finish(verified.status());
+  if (!verified.ok()) return fail(verified.status());
   auto changes = DeriveChanges(header, job->body, view->reader());
-  if (!changes.ok()) return job->Finish(changes.status());
-  if (job->with_pins) {
-    state::PinRecord pin;
-    for (size_t i = 0; i < job->count; ++i) {
-      pin.set_hmac(job->signed_labels[i].pin_hmac);
-      changes->writes.Put(Column::kSecrets,
-                          storage::PinSecretKey(job->gtin, job->serials[i]),
-                          pin.SerializeAsString());
-    }
-  }
+  if (!changes.ok()) return fail(changes.status());
+  changes->writes.Append(*secrets);
   impl.ledger->AppendAsync(
       std::move(*verified), std::move(changes->writes),
-      [job, attempts](absl::StatusOr<ledger::AppendResult> result) {
+      [job, secrets, attempts](absl::StatusOr<ledger::AppendResult> result) {
         if (absl::IsAborted(result.status()) && attempts > 1) {
           // Another entry landed on the batch first: sign at the new head.
           job->impl->label_worker.Post(
-              {[job, attempts] { SubmitIssued(job, attempts - 1); },
+              {[job, secrets, attempts] {
+                 SubmitIssued(job, secrets, attempts - 1);
+               },
                [job] {
-                 job->Finish(absl::UnavailableError(
-                     "the service is shutting down; no labels were issued"));
+                 job->HalfDone(absl::StatusOr<ledger::AppendResult>(
+                     absl::UnavailableError("the service is shutting down; "
+                                            "no labels were issued")));
                }});
           return;
         }
-        if (!result.ok()) return job->Finish(result.status());
-        job->Finish(TakeLabels(*job, *result));
+        job->HalfDone(std::move(result));
       });
 }
 
+// The scratch PINs' HMACs, written with the entry (Column::kSecrets).
+std::shared_ptr<const storage::WriteBatch> PinSecrets(const IssueJob& job) {
+  auto secrets = std::make_shared<storage::WriteBatch>();
+  if (!job.with_pins) return secrets;
+  const Service::Impl& impl = *job.impl;
+  state::PinRecord pin;
+  for (size_t i = 0; i < job.count; ++i) {
+    pin.set_hmac(
+        PinHmac(impl.keys.pin_hmac_key, job.gtin, job.serials[i], job.pins[i]));
+    secrets->Put(Column::kSecrets,
+                 storage::PinSecretKey(job.gtin, job.serials[i]),
+                 pin.SerializeAsString());
+  }
+  return secrets;
+}
+
 void RunIssueJob(std::shared_ptr<IssueJob> job) {
-  if (auto status = DrawAndSign(*job); !status.ok()) {
+  Service::Impl& impl = *job->impl;
+  if (auto status = DrawSerials(*job); !status.ok()) {
     return job->Finish(status);
   }
   if (auto status = FillSummary(*job); !status.ok()) {
     return job->Finish(status);
   }
   job->body = IssuedBody(*job);
-  SubmitIssued(std::move(job), kIssueAttempts);
+  // The entry half (PIN HMACs, derived records, the append) on a thread of
+  // its own, the signing half here on every core: no core waits for the
+  // single-threaded part, and the sync overlaps the signing.
+  std::thread entry_half(
+      [job] { SubmitIssued(job, PinSecrets(*job), kIssueAttempts); });
+  job->urls = SignLabelUrls(impl.options.resolver_base, job->gtin, job->lot,
+                            job->serials, *job->label_key,
+                            impl.options.label_signing_threads);
+  entry_half.join();
+  job->HalfDone(std::nullopt);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Labels on the service: issuing (serials, signatures, URLs, one entry per
 // request), scratch PINs (only HMACs stored, first check remembered),
-// voiding, rebuild, label key rotation and revocation, and bad input that
-// writes nothing. Also the serial packing of labels.issued bodies.
+// voiding, rebuild, label key rotation and revocation, serial collisions,
+// concurrent requests, and bad input that writes nothing.
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -108,63 +108,6 @@ class LabelsTest : public TraceTest {
     OpenService();
   }
 };
-
-TEST(LabelSerialPackingTest, SevenBigEndianBytesOfTheFiftyBitValue) {
-  std::string packed;
-  AppendPackedSerial("0123456789", packed);
-  AppendPackedSerial("ZZZZZZZZZZ", packed);
-  AppendPackedSerial("0000000000", packed);
-  EXPECT_EQ(packed, std::string("\x00\x01\x10\xC8\x53\x1D\x09"
-                                "\x03\xFF\xFF\xFF\xFF\xFF\xFF"
-                                "\x00\x00\x00\x00\x00\x00\x00",
-                                21));
-  auto serials = UnpackSerials(packed);
-  ASSERT_OK(serials);
-  EXPECT_THAT(*serials, ElementsAre("0123456789", "ZZZZZZZZZZ", "0000000000"));
-  EXPECT_THAT(std::string(UnpackSerials(packed.substr(1)).status().message()),
-              HasSubstr("multiple of 7"));
-  EXPECT_THAT(
-      std::string(
-          UnpackSerials(std::string("\x04\0\0\0\0\0\0", 7)).status().message()),
-      HasSubstr("more than 50 bits"));
-  EXPECT_EQ(SerialValue("0000000011"), 33u);
-  EXPECT_FALSE(SerialValue("000000001I").has_value());
-  EXPECT_EQ(LabelsIssuedBodyLimit(100000), 704096u);
-}
-
-TEST(LabelSerialPackingTest, LabelKeysSortByGtinThenSerial) {
-  const std::string key = storage::LabelKey("08934563123451", "0123456789");
-  EXPECT_EQ(key, std::string("08934563123451\0"
-                             "0123456789",
-                             25));
-  auto parts = storage::ParseLabelKey(key);
-  ASSERT_OK(parts);
-  EXPECT_EQ(parts->gtin14, "08934563123451");
-  EXPECT_EQ(parts->serial, "0123456789");
-  EXPECT_TRUE(key.starts_with(storage::LabelPrefix("08934563123451")));
-  EXPECT_FALSE(storage::ParseLabelKey("08934563123451").ok());
-  EXPECT_EQ(storage::PinSecretKey("1", "2"), std::string("pin/1\0"
-                                                         "2",
-                                                         7));
-}
-
-TEST(LabelPinTest, PinsAreDigitsAndHmacsBindTheLabel) {
-  SeededRandom random(1);
-  for (int digits : {8, 9, 10}) {
-    const std::string pin = GeneratePin(random, digits);
-    EXPECT_EQ(pin.size(), static_cast<size_t>(digits));
-    EXPECT_TRUE(IsWellFormedPin(pin)) << pin;
-  }
-  EXPECT_FALSE(IsWellFormedPin("1234567"));
-  EXPECT_FALSE(IsWellFormedPin("12345678a"));
-  const std::string mac =
-      PinHmac("k", "08934563123451", "0123456789", "12345678");
-  EXPECT_EQ(mac.size(), 32u);
-  EXPECT_NE(mac, PinHmac("k", "08934563123451", "0123456788", "12345678"));
-  EXPECT_NE(mac, PinHmac("k2", "08934563123451", "0123456789", "12345678"));
-  EXPECT_TRUE(SameHmac(mac, mac));
-  EXPECT_FALSE(SameHmac(mac, mac.substr(1)));
-}
 
 TEST_F(LabelsTest, IssuesTenSignedLabelsInOneEntry) {
   const std::string batch = BatchSubject(kGtinA, kLot);
@@ -529,24 +472,31 @@ TEST_F(LabelsTest, BadRequestsIssueNothing) {
             absl::StatusCode::kNotFound);
 }
 
-// A random source whose first 7-byte draws are scripted: forces serial
-// collisions.
+// A random source whose byte stream starts with scripted serials (7 bytes
+// each, as GenerateSerial reads them): forces serial collisions.
 class ScriptedRandom : public RandomSource {
  public:
-  explicit ScriptedRandom(std::vector<std::string> serials)
-      : serials_(std::move(serials)) {}
-  void Fill(uint8_t* out, size_t n) override {
-    if (n == 7 && next_ < serials_.size()) {
+  explicit ScriptedRandom(const std::vector<std::string>& serials) {
+    for (const std::string& serial : serials) {
       // GenerateSerial drops the 6 low bits of 56: shift the value up.
-      uint64_t value = *SerialValue(serials_[next_++]) << 6;
-      for (int i = 6; i >= 0; --i, value >>= 8) out[i] = value & 0xFF;
-      return;
+      uint64_t value = *SerialValue(serial) << 6;
+      for (int shift = 48; shift >= 0; shift -= 8) {
+        script_.push_back(static_cast<char>((value >> shift) & 0xFF));
+      }
     }
-    fallback_.Fill(out, n);
+  }
+  void Fill(uint8_t* out, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      if (next_ < script_.size()) {
+        out[i] = static_cast<uint8_t>(script_[next_++]);
+      } else {
+        fallback_.Fill(out + i, 1);
+      }
+    }
   }
 
  private:
-  std::vector<std::string> serials_;
+  std::string script_;
   size_t next_ = 0;
   SeededRandom fallback_{99};
 };
