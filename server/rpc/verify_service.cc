@@ -71,6 +71,19 @@ class VerifyService final : public v1::Verify::CallbackService {
     });
   }
 
+  // Async: it may append a trust.snapshot entry and sign a checkpoint.
+  ServerUnaryReactor* GetTrustSnapshot(
+      CallbackServerContext* context,
+      const v1::GetTrustSnapshotRequest* request,
+      v1::GetTrustSnapshotResponse* response) override {
+    return HandleAsync(service_, context, response,
+                       [&](const Caller& caller,
+                           Callback<v1::GetTrustSnapshotResponse> done) {
+                         service_.GetTrustSnapshot(caller, *request,
+                                                   std::move(done));
+                       });
+  }
+
  private:
   trace::Service& service_;
 };

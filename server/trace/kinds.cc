@@ -12,6 +12,7 @@ constexpr SubjectSet kProducer = SubjectBit(SubjectType::kProducer);
 constexpr SubjectSet kProduct = SubjectBit(SubjectType::kProduct);
 constexpr SubjectSet kCertificate = SubjectBit(SubjectType::kCertificate);
 constexpr SubjectSet kBatch = SubjectBit(SubjectType::kBatch);
+constexpr SubjectSet kAuthority = SubjectBit(SubjectType::kServiceAuthority);
 constexpr SubjectSet kKeyChains = SubjectBit(SubjectType::kProducer) |
                                   SubjectBit(SubjectType::kPrincipal) |
                                   SubjectBit(SubjectType::kServiceAuthority) |
@@ -22,7 +23,7 @@ constexpr KindInfo kEventRow = {
     "a producer key of the batch's producer; for event.inspecting also an "
     "inspector key of the calling inspector"};
 
-constexpr std::array<KindInfo, 12> kKinds = {{
+constexpr std::array<KindInfo, 13> kKinds = {{
     {kinds::kProducerRegistered, kProducer, BodyType::kProducerRecord, true,
      "the service authority key, for an admin"},
     {kinds::kProducerUpdated, kProducer, BodyType::kProducerRecord, false,
@@ -49,6 +50,9 @@ constexpr std::array<KindInfo, 12> kKinds = {{
      "labels), for the batch's producer or an admin"},
     {kinds::kLabelsVoided, kBatch, BodyType::kLabelsVoided, false,
      "a producer key of the batch's producer"},
+    {kinds::kTrustSnapshot, kAuthority, BodyType::kTrustSnapshot, false,
+     "the service authority key (traced writes it for Verify."
+     "GetTrustSnapshot)"},
     kEventRow,
 }};
 
@@ -86,6 +90,8 @@ std::string_view BodyTypeName(BodyType type) {
       return "LabelsIssued";
     case BodyType::kLabelsVoided:
       return "LabelsVoided";
+    case BodyType::kTrustSnapshot:
+      return "TrustSnapshot";
   }
   return "unknown";
 }

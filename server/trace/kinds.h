@@ -30,6 +30,9 @@ inline constexpr std::string_view kBatchCreated = "batch.created";
 // Labels (docs/labels.md): issued by the service, voided by the producer.
 inline constexpr std::string_view kLabelsIssued = "labels.issued";
 inline constexpr std::string_view kLabelsVoided = "labels.voided";
+// Signed status snapshots for offline verification (docs/inspector.md):
+// written by the service with its authority key.
+inline constexpr std::string_view kTrustSnapshot = "trust.snapshot";
 // Events are "event." + a business step of BusinessSteps().
 inline constexpr std::string_view kEventPrefix = "event.";
 }  // namespace kinds
@@ -46,6 +49,7 @@ enum class BodyType {
   kTraceEvent,
   kLabelsIssued,
   kLabelsVoided,
+  kTrustSnapshot,
 };
 
 // "ProducerRecord", ...: for error messages.

@@ -280,6 +280,15 @@ class Service {
       const Caller& caller, const v1::GetHeadRequest& request) const;
   absl::StatusOr<v1::GetKeysResponse> GetKeys(
       const Caller& caller, const v1::GetKeysRequest& request) const;
+  // A trust.snapshot of `request.region` (snapshot.h) with the authority's
+  // key.added entry and inclusion proofs under one checkpoint. Reuses the
+  // newest snapshot of the region while the state gives the same bytes and
+  // it is younger than a day; otherwise appends a new one signed by the
+  // authority key (then `done` runs on a background thread). InvalidArgument
+  // ("region: ...") for a unit code that no producer's address has.
+  void GetTrustSnapshot(const Caller& caller,
+                        const v1::GetTrustSnapshotRequest& request,
+                        Callback<v1::GetTrustSnapshotResponse> done);
 
   // --- Admin --------------------------------------------------------------
   absl::StatusOr<v1::CreatePrincipalResponse> CreatePrincipal(

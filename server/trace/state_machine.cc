@@ -1,6 +1,7 @@
 #include "server/trace/state_machine.h"
 
 #include "core/signed_note.h"
+#include "ocoptrace/v1/verify.pb.h"
 #include "server/storage/keys.h"
 #include "server/trace/labels.h"
 #include "server/trace/rules.h"
@@ -265,6 +266,11 @@ absl::StatusOr<DerivedChanges> DeriveChanges(const EntryHeader& header,
       break;
     case BodyType::kLabelsVoided:
       status = ApplyLabelsVoided(header, *subject, body, state, out.writes);
+      break;
+    case BodyType::kTrustSnapshot:
+      // Derives nothing: a snapshot describes the state, it changes none.
+      status = ParseBody<v1::TrustSnapshot>(body, BodyType::kTrustSnapshot)
+                   .status();
       break;
   }
   if (!status.ok()) return status;

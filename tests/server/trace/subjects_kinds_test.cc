@@ -80,7 +80,8 @@ TEST(KindsTest, ClosedList) {
       "producer.registered", "producer.updated",    "key.added",
       "key.revoked",         "product.registered",  "product.updated",
       "certificate.issued",  "certificate.revoked", "batch.created",
-      "labels.issued",       "labels.voided",       "event.<step>"};
+      "labels.issued",       "labels.voided",       "trust.snapshot",
+      "event.<step>"};
   std::set<std::string> listed;
   for (const KindInfo& kind : AllKinds()) listed.insert(std::string(kind.kind));
   EXPECT_EQ(listed, expected);
