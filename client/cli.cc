@@ -8,7 +8,19 @@
 
 namespace ocoptrace::client {
 
+namespace {
+constexpr char kExitCodePayload[] = "ocoptrace.vn/tracectl/exit-code";
+}  // namespace
+
+absl::Status WithExitCode(absl::Status status, int exit_code) {
+  status.SetPayload(kExitCodePayload, absl::Cord(std::to_string(exit_code)));
+  return status;
+}
+
 int ExitCodeFor(const absl::Status& status) {
+  if (auto code = status.GetPayload(kExitCodePayload)) {
+    return std::stoi(std::string(*code));
+  }
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return kExitOk;
@@ -247,6 +259,9 @@ void BuildCommandTree(CLI::App& app, Cli& cli) {
   AddCertificateCommands(app, cli);
   AddTraceCommands(app, cli);
   AddLogCommands(app, cli);
+  AddTrustCommands(app, cli);
+  AddVerifyCommands(app, cli);
+  AddProofCommands(app, cli);
 }
 
 int RunTracectl(int argc, const char* const* argv, Cli& cli) {

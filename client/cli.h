@@ -45,12 +45,18 @@ inline constexpr int kExitRefused = 2;
 inline constexpr int kExitNotFound = 3;
 inline constexpr int kExitVerification = 4;
 inline constexpr int kExitUnreachable = 5;
+// tracectl verify's verdicts (docs/tracectl.md "verify").
+inline constexpr int kExitSuspicious = 10;
+inline constexpr int kExitNotGenuine = 11;
 
 // The exit code for a command's final status.
 int ExitCodeFor(const absl::Status& status);
 
 // A verification failure: DataLoss with `message` (exit code 4).
 absl::Status VerificationError(std::string message);
+
+// `status` (not OK) made to exit with `exit_code` instead of its code's.
+absl::Status WithExitCode(absl::Status status, int exit_code);
 
 // Flags accepted by every subcommand.
 struct GlobalFlags {
@@ -146,6 +152,9 @@ void AddProductCommands(CLI::App& app, Cli& cli);      // product
 void AddCertificateCommands(CLI::App& app, Cli& cli);  // cert
 void AddTraceCommands(CLI::App& app, Cli& cli);        // batch, event, history
 void AddLogCommands(CLI::App& app, Cli& cli);          // log
+void AddTrustCommands(CLI::App& app, Cli& cli);        // trust
+void AddVerifyCommands(CLI::App& app, Cli& cli);       // verify
+void AddProofCommands(CLI::App& app, Cli& cli);        // proof
 
 // Builds the whole command tree on `app`.
 void BuildCommandTree(CLI::App& app, Cli& cli);

@@ -38,11 +38,10 @@ bool AddressIn(const v1::Address& address, std::string_view region) {
 // Visits the decoded records under `prefix`; stops at the first record that
 // does not parse and returns its DataLoss.
 template <typename Record>
-absl::Status ForEachRecord(const StateReader& state, std::string_view prefix,
-                           std::string_view what,
-                           const std::function<absl::Status(
-                               std::string_view subject, Record& record)>&
-                               visit) {
+absl::Status ForEachRecord(
+    const StateReader& state, std::string_view prefix, std::string_view what,
+    const std::function<absl::Status(std::string_view subject, Record& record)>&
+        visit) {
   absl::Status failure;
   absl::Status scan = state.ScanRecords(
       prefix, "", [&](std::string_view subject, std::string_view value) {
@@ -72,8 +71,9 @@ absl::Status AddVoidedLabels(const ledger::Ledger& ledger,
     auto voided =
         ParseBody<v1::LabelsVoided>(stored.body, BodyType::kLabelsVoided);
     if (!voided.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "labels.voided entry ", stored.index, ": ", voided.status().message()));
+      return absl::DataLossError(absl::StrCat("labels.voided entry ",
+                                              stored.index, ": ",
+                                              voided.status().message()));
     }
     for (const std::string& serial : voided->serials()) {
       v1::SnapshotVoidedLabel* label = snapshot.add_voided_labels();
@@ -97,8 +97,8 @@ absl::StatusOr<std::optional<uint64_t>> FindReusableSnapshot(
   const uint64_t from = head->next_seq > kTrustSnapshotSearchDepth
                             ? head->next_seq - kTrustSnapshotSearchDepth
                             : 0;
-  auto entries = ledger.SubjectEntries(kAuthoritySubject, from,
-                                       kTrustSnapshotSearchDepth);
+  auto entries =
+      ledger.SubjectEntries(kAuthoritySubject, from, kTrustSnapshotSearchDepth);
   if (!entries.ok()) return entries.status();
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
     auto parsed = ParseEntry(it->entry);
@@ -142,12 +142,13 @@ absl::StatusOr<v1::GetTrustSnapshotResponse> ProveSnapshot(
   const uint64_t tree_size = checkpoint->checkpoint.size;
   v1::GetTrustSnapshotResponse response;
   response.set_checkpoint(checkpoint->note);
-  if (auto status = Prove(ledger, index, tree_size, *response.mutable_snapshot());
+  if (auto status =
+          Prove(ledger, index, tree_size, *response.mutable_snapshot());
       !status.ok()) {
     return status;
   }
-  if (auto status =
-          Prove(ledger, *authority, tree_size, *response.mutable_authority_key());
+  if (auto status = Prove(ledger, *authority, tree_size,
+                          *response.mutable_authority_key());
       !status.ok()) {
     return status;
   }
@@ -224,7 +225,8 @@ absl::StatusOr<v1::TrustSnapshot> BuildTrustSnapshot(
       });
   if (!status.ok()) return status;
   status = ForEachRecord<state::BatchState>(
-      state, "batch/", "batch", [&](std::string_view, state::BatchState& batch) {
+      state, "batch/", "batch",
+      [&](std::string_view, state::BatchState& batch) {
         if (batch.labels_voided() == 0 ||
             !producers.contains(batch.producer_id())) {
           return absl::OkStatus();
@@ -232,13 +234,12 @@ absl::StatusOr<v1::TrustSnapshot> BuildTrustSnapshot(
         return AddVoidedLabels(ledger, batch, snapshot);
       });
   if (!status.ok()) return status;
-  std::sort(snapshot.mutable_voided_labels()->begin(),
-            snapshot.mutable_voided_labels()->end(),
-            [](const v1::SnapshotVoidedLabel& a,
-               const v1::SnapshotVoidedLabel& b) {
-              return std::tie(a.gtin(), a.serial()) <
-                     std::tie(b.gtin(), b.serial());
-            });
+  std::sort(
+      snapshot.mutable_voided_labels()->begin(),
+      snapshot.mutable_voided_labels()->end(),
+      [](const v1::SnapshotVoidedLabel& a, const v1::SnapshotVoidedLabel& b) {
+        return std::tie(a.gtin(), a.serial()) < std::tie(b.gtin(), b.serial());
+      });
   absl::Status scan = state.ScanKeys([&](const state::KeyState& key) {
     v1::SnapshotKey* out = snapshot.add_keys();
     out->set_vkey(key.vkey());
