@@ -1,10 +1,12 @@
 #include "server/trace/labels.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -205,17 +207,58 @@ bool IsWellFormedPin(std::string_view pin) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string PinHmac(std::string_view key, std::string_view gtin14,
-                    std::string_view serial, std::string_view pin) {
+struct PinHasher::State {
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* keyed = nullptr;  // Initialised with the key; duplicated.
+};
+
+PinHasher::PinHasher(std::string_view key) : state_(new State) {
+  state_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (state_->mac == nullptr) std::abort();
+  state_->keyed = EVP_MAC_CTX_new(state_->mac);
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end()};
+  // An empty key is allowed by HMAC; OpenSSL wants a non-null pointer.
+  static const unsigned char kNoKey = 0;
+  const unsigned char* bytes =
+      key.empty() ? &kNoKey
+                  : reinterpret_cast<const unsigned char*>(key.data());
+  if (state_->keyed == nullptr ||
+      EVP_MAC_init(state_->keyed, bytes, key.size(), params) != 1) {
+    std::abort();  // Out of memory or a broken OpenSSL: nothing safe to do.
+  }
+}
+
+PinHasher::~PinHasher() {
+  EVP_MAC_CTX_free(state_->keyed);
+  EVP_MAC_free(state_->mac);
+  delete state_;
+}
+
+std::string PinHasher::Hmac(std::string_view gtin14, std::string_view serial,
+                            std::string_view pin) const {
   const std::string message =
       absl::StrCat("ocoptrace/pin/v1\n", std::string(gtin14), "/",
                    std::string(serial), "\n", std::string(pin));
+  EVP_MAC_CTX* context = EVP_MAC_CTX_dup(state_->keyed);
   unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-       mac, &mac_size);
+  size_t mac_size = 0;
+  if (context == nullptr ||
+      EVP_MAC_update(context,
+                     reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size()) != 1 ||
+      EVP_MAC_final(context, mac, &mac_size, sizeof(mac)) != 1) {
+    std::abort();
+  }
+  EVP_MAC_CTX_free(context);
   return std::string(reinterpret_cast<const char*>(mac), mac_size);
+}
+
+std::string PinHmac(std::string_view key, std::string_view gtin14,
+                    std::string_view serial, std::string_view pin) {
+  return PinHasher(key).Hmac(gtin14, serial, pin);
 }
 
 bool SameHmac(std::string_view a, std::string_view b) {
@@ -287,20 +330,6 @@ absl::StatusOr<std::vector<uint8_t>> FindIssued(
       });
   if (!status.ok()) return status;
   return issued;
-}
-
-std::vector<std::string> PinHmacs(std::string_view key, std::string_view gtin14,
-                                  const std::vector<std::string>& serials,
-                                  const std::vector<std::string>& pins,
-                                  int threads) {
-  std::vector<std::string> hmacs(serials.size());
-  (void)ParallelFor(serials.size(), threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      hmacs[i] = PinHmac(key, gtin14, serials[i], pins[i]);
-    }
-    return absl::OkStatus();
-  });
-  return hmacs;
 }
 
 std::vector<std::string> SignLabelUrls(std::string_view resolver_base,

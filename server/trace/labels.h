@@ -94,6 +94,24 @@ bool IsWellFormedPin(std::string_view pin);
 // Binding the label stops one label's HMAC from checking another's PIN.
 std::string PinHmac(std::string_view key, std::string_view gtin14,
                     std::string_view serial, std::string_view pin);
+
+// PinHmac for many labels under one key: the key is set up once.
+// Thread-safety: Hmac may be called from several threads at once.
+class PinHasher {
+ public:
+  explicit PinHasher(std::string_view key);
+  ~PinHasher();
+  PinHasher(const PinHasher&) = delete;
+  PinHasher& operator=(const PinHasher&) = delete;
+
+  std::string Hmac(std::string_view gtin14, std::string_view serial,
+                   std::string_view pin) const;
+
+ private:
+  struct State;
+  State* state_;
+};
+
 // Constant-time comparison of two HMACs.
 bool SameHmac(std::string_view a, std::string_view b);
 
@@ -128,12 +146,6 @@ class BlockRandom : public RandomSource {
 absl::StatusOr<std::vector<uint8_t>> FindIssued(
     const storage::ReadView& view, std::string_view gtin14,
     const std::vector<std::string>& serials, int threads = 0);
-
-// PinHmac of each (serial, pin) pair under `key`.
-std::vector<std::string> PinHmacs(std::string_view key, std::string_view gtin14,
-                                  const std::vector<std::string>& serials,
-                                  const std::vector<std::string>& pins,
-                                  int threads = 0);
 
 // The label URL of each serial: FormatLabelUrl with the Ed25519 signature
 // by `key` over LabelSigningInput(gtin14, lot, serial).

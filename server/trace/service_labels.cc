@@ -279,10 +279,10 @@ std::shared_ptr<const storage::WriteBatch> PinSecrets(const IssueJob& job) {
   auto secrets = std::make_shared<storage::WriteBatch>();
   if (!job.with_pins) return secrets;
   const Service::Impl& impl = *job.impl;
+  const PinHasher hasher(impl.keys.pin_hmac_key);
   state::PinRecord pin;
   for (size_t i = 0; i < job.count; ++i) {
-    pin.set_hmac(
-        PinHmac(impl.keys.pin_hmac_key, job.gtin, job.serials[i], job.pins[i]));
+    pin.set_hmac(hasher.Hmac(job.gtin, job.serials[i], job.pins[i]));
     secrets->Put(Column::kSecrets,
                  storage::PinSecretKey(job.gtin, job.serials[i]),
                  pin.SerializeAsString());

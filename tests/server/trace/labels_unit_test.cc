@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/random.h"
+#include "core/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/storage/keys.h"
@@ -94,6 +95,12 @@ TEST(LabelPinTest, PinsAreDigitsAndHmacsBindTheLabel) {
   const std::string mac =
       PinHmac("k", "08934563123451", "0123456789", "12345678");
   EXPECT_EQ(mac.size(), 32u);
+  // As Python's hmac.new(b"k", b"ocoptrace/pin/v1\n08934563123451/"
+  // b"0123456789\n12345678", hashlib.sha256) computes it.
+  EXPECT_EQ(HashToHex(*HashFromBytes(mac)),
+            "b0fa6961856a0466b29ba68ddd741ad2f5fc9e510b8157da0dec16a51448d066");
+  EXPECT_EQ(PinHasher("k").Hmac("08934563123451", "0123456789", "12345678"),
+            mac);
   EXPECT_NE(mac, PinHmac("k", "08934563123451", "0123456788", "12345678"));
   EXPECT_NE(mac, PinHmac("k2", "08934563123451", "0123456789", "12345678"));
   EXPECT_TRUE(SameHmac(mac, mac));
