@@ -127,6 +127,9 @@ void Site::AddRoutes() {
     }
   }
 
+  // EPCIS 2.0 REST binding (capture, events), for other systems.
+  if (deps_.epcis != nullptr) AddEpcisRoutes(r, deps_.epcis);
+
   // Everything else: the GS1 resolver (any custom path stem).
   r.SetFallback([this](Request request, Respond respond) {
     respond(resolver_.Resolve(request));

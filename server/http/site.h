@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/clock.h"
+#include "server/http/epcis_endpoints.h"
 #include "server/http/http_server.h"
 #include "server/http/metrics.h"
 #include "server/http/page_handler.h"
@@ -41,6 +42,9 @@ struct SiteDeps {
   const ledger::Ledger* ledger = nullptr;
   const PublicKeySource* keys = nullptr;
   Clock* clock = nullptr;
+  // The EPCIS 2.0 REST endpoints under /epcis (epcis_endpoints.h); none
+  // when null.
+  EpcisBackend* epcis = nullptr;
 };
 
 struct SiteOptions {

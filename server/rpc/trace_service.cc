@@ -64,6 +64,57 @@ class TraceService final : public v1::Trace::CallbackService {
         });
   }
 
+  // EPCIS (docs/epcis.md). Async: a capture answers when its job is done.
+  ServerUnaryReactor* CaptureEpcis(CallbackServerContext* context,
+                                   const v1::CaptureEpcisRequest* request,
+                                   v1::CaptureEpcisResponse* response) override {
+    return HandleAsync(
+        service_, context, response,
+        [&](const Caller& caller, Callback<v1::CaptureEpcisResponse> done) {
+          service_.CaptureEpcis(caller, *request, std::move(done));
+        });
+  }
+
+  ServerUnaryReactor* GetCaptureJob(CallbackServerContext* context,
+                                    const v1::GetCaptureJobRequest* request,
+                                    v1::EpcisCaptureJob* response) override {
+    return HandleSync(service_, context, response, [&](const Caller& caller) {
+      return service_.GetCaptureJob(caller, *request);
+    });
+  }
+
+  ServerUnaryReactor* ExportEpcis(CallbackServerContext* context,
+                                  const v1::ExportEpcisRequest* request,
+                                  v1::ExportEpcisResponse* response) override {
+    return HandleAsync(
+        service_, context, response,
+        [&](const Caller& caller, Callback<v1::ExportEpcisResponse> done) {
+          service_.ExportEpcis(caller, *request, std::move(done));
+        });
+  }
+
+  ServerUnaryReactor* ExportPortal(CallbackServerContext* context,
+                                   const v1::ExportPortalRequest* request,
+                                   v1::ExportPortalResponse* response) override {
+    return HandleAsync(
+        service_, context, response,
+        [&](const Caller& caller, Callback<v1::ExportPortalResponse> done) {
+          service_.ExportPortal(caller, *request, std::move(done));
+        });
+  }
+
+  ServerUnaryReactor* CreateIntegrationKey(
+      CallbackServerContext* context,
+      const v1::CreateIntegrationKeyRequest* request,
+      v1::CreateIntegrationKeyResponse* response) override {
+    return HandleAsync(
+        service_, context, response,
+        [&](const Caller& caller,
+            Callback<v1::CreateIntegrationKeyResponse> done) {
+          service_.CreateIntegrationKey(caller, *request, std::move(done));
+        });
+  }
+
  private:
   trace::Service& service_;
 };

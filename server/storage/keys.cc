@@ -261,6 +261,10 @@ std::string PinSecretKey(std::string_view gtin14, std::string_view serial) {
   return absl::StrCat(std::string(kPinSecretPrefix), LabelKey(gtin14, serial));
 }
 
+std::string IntegrationKeySecretKey(std::string_view principal) {
+  return absl::StrCat("epcis-key/", std::string(principal));
+}
+
 std::string PrincipalTokenKey(std::string_view token_hash32) {
   return absl::StrCat(std::string(kPrincipalTokenPrefix),
                       std::string(token_hash32));

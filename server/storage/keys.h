@@ -138,6 +138,10 @@ inline constexpr std::string_view kIndexCertificateSuccessor = "cert-successor";
 inline constexpr std::string_view kIndexCertificateExpiry = "cert-expiry";
 // (producer id, GTIN-14, encoded lot): a producer's batches.
 inline constexpr std::string_view kIndexProducerBatches = "producer-batch";
+// (hex SHA-256 of an EPCIS eventID or event hash ID, batch subject) ->
+// BE64(seq): where a captured EPCIS event is stored (server/trace
+// epcis_index.h), for idempotent capture and eventID queries.
+inline constexpr std::string_view kIndexEpcisEvents = "epcis-event";
 
 // kLabels: one issued label: GTIN-14 ‖ 0x00 ‖ serial -> its record
 // (server/trace LabelState). Serials are unique per GTIN, so the lot is not
@@ -159,6 +163,11 @@ absl::StatusOr<LabelKeyParts> ParseLabelKey(std::string_view key);
 // PIN record of one label: "pin/" ‖ GTIN-14 ‖ 0x00 ‖ serial -> its HMAC and
 // first-check state (server/trace PinRecord).
 std::string PinSecretKey(std::string_view gtin14, std::string_view serial);
+
+// kSecrets: the server-held EPCIS integration key of a principal
+// (server/trace epcis_keys.h): "epcis-key/" ‖ principal name -> the key in
+// signed-note skey form.
+std::string IntegrationKeySecretKey(std::string_view principal);
 
 // kPrincipals: "t/" ‖ SHA-256(token) (32 bytes) -> the principal record.
 std::string PrincipalTokenKey(std::string_view token_hash32);

@@ -48,6 +48,8 @@ Service::Impl::Impl(storage::Store* store, ServiceKeys keys, Clock* clock,
 Service::Impl::~Impl() {
   // No issuance starts after this; the running one finishes.
   label_worker.Stop();
+  // EPCIS capture jobs stop appending (epcis_captures.h).
+  epcis.reset();
   std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(background_mutex);

@@ -47,6 +47,7 @@
 #include "ocoptrace/v1/verify.pb.h"
 #include "server/ledger/ledger.h"
 #include "server/storage/store.h"
+#include "server/trace/epcis_query.h"
 
 namespace ocoptrace::trace {
 
@@ -264,6 +265,50 @@ class Service {
   absl::StatusOr<PinCheck> CheckPin(std::string_view gtin14,
                                     std::string_view serial,
                                     std::string_view pin);
+
+  // --- EPCIS 2.0 (docs/epcis.md; service_epcis.cc, epcis_*.cc) -------------
+  // Captures an EPCIS 2.0 JSON-LD document as a job (epcis_captures.h):
+  // planned, checked, then appended signed with the caller's integration
+  // key. `done` gets the finished job (on the capture worker thread); a
+  // job that stored nothing because of problems is still OK (the job lists
+  // them). Refused as EpcisCaptures::Start says.
+  void CaptureEpcis(const Caller& caller,
+                    const v1::CaptureEpcisRequest& request,
+                    Callback<v1::CaptureEpcisResponse> done);
+  // The same for HTTP POST /epcis/capture: returns the queued job at once;
+  // `planned` runs once the document is checked (before any append),
+  // `done` when the job has finished; either may be null.
+  absl::StatusOr<v1::EpcisCaptureJob> StartEpcisCapture(
+      const Caller& caller, std::string document,
+      v1::EpcisCaptureErrorBehaviour behaviour,
+      std::function<void(const v1::EpcisCaptureJob&)> planned,
+      std::function<void(const v1::EpcisCaptureJob&)> done);
+  // A capture job. NotFound, or PermissionDenied unless the caller's own
+  // (or an admin).
+  absl::StatusOr<v1::EpcisCaptureJob> GetCaptureJob(
+      const Caller& caller, const v1::GetCaptureJobRequest& request) const;
+  // A batch's chain as an EPCIS 2.0 document with ledger proofs. Who may:
+  // as GetHistory. May sign a checkpoint covering the chain.
+  void ExportEpcis(const Caller& caller, const v1::ExportEpcisRequest& request,
+                   Callback<v1::ExportEpcisResponse> done);
+  // The national-portal export of a batch, or of every batch of a product
+  // (lot empty; FailedPrecondition when it has none). As ExportEpcis.
+  void ExportPortal(const Caller& caller,
+                    const v1::ExportPortalRequest& request,
+                    Callback<v1::ExportPortalResponse> done);
+  // Admin: generates the integration key of a producer or inspector
+  // principal, keeps its private half (epcis_keys.h) and registers it with
+  // key.added. NotFound: no such principal; FailedPrecondition: revoked, or
+  // another role; AlreadyExists: it has an active one (revoke it first).
+  void CreateIntegrationKey(const Caller& caller,
+                            const v1::CreateIntegrationKeyRequest& request,
+                            Callback<v1::CreateIntegrationKeyResponse> done);
+  // GET /epcis/events: one page of the events the caller may read
+  // (producers: their own batches), matching `query`, as an
+  // EPCISQueryDocument. Runs on the EPCIS query thread; `done` runs there.
+  // InvalidArgument for a bad page token.
+  void QueryEpcisEvents(const Caller& caller, EpcisEventQuery query,
+                        Callback<EpcisEventPage> done);
 
   // --- Verify (public: any caller, also anonymous) ------------------------
   void GetCheckpoint(const Caller& caller,

@@ -33,6 +33,8 @@
 
 namespace ocoptrace::trace {
 
+class EpcisCaptures;  // epcis_captures.h
+
 // A client-signed entry that passed the ledger's checks, with what the
 // service learned about it.
 struct Submission {
@@ -171,6 +173,11 @@ class Service::Impl {
 
   // Runs IssueLabels jobs; stopped first when the service closes.
   LabelWorker label_worker;
+
+  // EPCIS capture jobs and queries (epcis_captures.h), made on first use
+  // (service_epcis.cc); stopped before the ledger closes.
+  std::once_flag epcis_once;
+  std::shared_ptr<EpcisCaptures> epcis;
 };
 
 // Maps an append result to the receipt clients get.

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/gs1.h"
 #include "server/storage/keys.h"
+#include "server/trace/epcis_index.h"
 #include "server/trace/kinds.h"
 #include "server/trace/rules.h"
 #include "server/trace/service_impl.h"
@@ -124,6 +125,10 @@ void Service::RecordEvent(const Caller& caller,
     return done(status);
   }
   if (auto status = CheckTraceEvent(*event, state); !status.ok()) {
+    return done(status);
+  }
+  if (auto status = CheckEpcisEvent(*event, header.subject, *view->snapshot);
+      !status.ok()) {
     return done(status);
   }
   if (auto status = Impl::CheckExtendsHead(header, view->head); !status.ok()) {

@@ -1,6 +1,7 @@
 #include "server/trace/state_machine.h"
 
 #include "core/signed_note.h"
+#include "server/trace/epcis_index.h"
 #include "ocoptrace/v1/verify.pb.h"
 #include "server/storage/keys.h"
 #include "server/trace/labels.h"
@@ -214,6 +215,7 @@ absl::Status ApplyEvent(const EntryHeader& header, const ParsedSubject& subject,
   batch->set_entries(batch->entries() + 1);
   batch->set_last_step(std::string(EventStep(header.kind)));
   PutRecord(out.writes, header.subject, *batch);
+  AddEpcisEventIndex(header, *event, out.writes);
   return absl::OkStatus();
 }
 
