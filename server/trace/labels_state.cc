@@ -1,5 +1,7 @@
 // The state-machine steps of labels.issued and labels.voided (labels.h):
 // label records in Column::kLabels and the batch's label counters.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/storage/keys.h"
 #include "server/trace/labels.h"
@@ -53,6 +55,9 @@ absl::Status ApplyLabelsIssued(const EntryHeader& header,
   label.set_key_name(issued->label_key_name());
   label.set_has_pin(issued->with_pins());
   const std::string value = label.SerializeAsString();
+  // In key order: RocksDB's memtable inserts neighbours much faster than
+  // random keys (the order within one atomic batch changes nothing else).
+  std::sort(serials->begin(), serials->end());
   for (const std::string& serial : *serials) {
     writes.Put(Column::kLabels, storage::LabelKey(subject.id, serial), value);
   }

@@ -280,8 +280,14 @@ std::shared_ptr<const storage::WriteBatch> PinSecrets(const IssueJob& job) {
   if (!job.with_pins) return secrets;
   const Service::Impl& impl = *job.impl;
   const PinHasher hasher(impl.keys.pin_hmac_key);
+  // In key order, which RocksDB's memtable inserts fastest.
+  std::vector<size_t> order(job.count);
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&job](size_t a, size_t b) {
+    return job.serials[a] < job.serials[b];
+  });
   state::PinRecord pin;
-  for (size_t i = 0; i < job.count; ++i) {
+  for (size_t i : order) {
     pin.set_hmac(hasher.Hmac(job.gtin, job.serials[i], job.pins[i]));
     secrets->Put(Column::kSecrets,
                  storage::PinSecretKey(job.gtin, job.serials[i]),
