@@ -6,8 +6,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -97,12 +99,57 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(
         static_cast<uint32_t>(server_->options().max_header_bytes));
-    parser_->body_limit(server_->options().max_body_bytes);
+    body_limit_ = server_->options().max_body_bytes;
     stream_.expires_after(
         std::chrono::seconds(server_->options().idle_timeout_seconds));
+    if (!server_->options().body_limit) {
+      parser_->body_limit(body_limit_);
+      ReadBody();
+      return;
+    }
+    // The limit depends on the path: read the headers first (the parser
+    // would check Content-Length against the default limit on its own; an
+    // empty optional does not mean "none" to Boost 1.74's comparison).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) {
+          self->OnHeader(ec);
+        });
+  }
+
+  void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec,
                                                   size_t) { self->OnRead(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    const auto& message = parser_->get();
+    const std::string_view target(message.target().data(),
+                                  message.target().size());
+    const std::string_view method(message.method_string().data(),
+                                  message.method_string().size());
+    body_limit_ = server_->options().body_limit(
+        method, target.substr(0, target.find('?')));
+    if (parser_->content_length() && *parser_->content_length() > body_limit_) {
+      return OnRead(bhttp::error::body_limit);
+    }
+    parser_->body_limit(body_limit_);
+    if (!parser_->is_done() &&
+        beast::iequals(message[bhttp::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue =
+          "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(
+          stream_, asio::buffer(kContinue.data(), kContinue.size()),
+          [self = shared_from_this()](beast::error_code write_error, size_t) {
+            if (write_error) return self->Close();
+            self->ReadBody();
+          });
+      return;
+    }
+    ReadBody();
   }
 
   void OnRead(beast::error_code ec) {
@@ -118,7 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec == bhttp::error::body_limit) {
         status = 413;
         reason = absl::StrCat("Request body too large: the limit is ",
-                              server_->options().max_body_bytes, " bytes.");
+                              body_limit_, " bytes.");
       } else if (ec == bhttp::error::header_limit) {
         status = 431;
         reason = "Request header fields too large.";
@@ -216,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool head_request_ = false;
   unsigned version_ = 11;
+  size_t body_limit_ = 0;  // Of the request being read.
 };
 
 }  // namespace

@@ -73,6 +73,14 @@ struct HttpServerOptions {
   size_t max_header_bytes = 16 * 1024;
   size_t max_target_bytes = 4096;
   size_t max_body_bytes = 1 << 20;
+  // When set, the body limit of each request from its method and path
+  // (still percent-encoded), instead of max_body_bytes: e.g. a few routes
+  // that take large uploads (EpcisBodyLimit). The headers are read first;
+  // a request whose Content-Length is over its limit is refused (413)
+  // before its body is read, and `Expect: 100-continue` is answered only
+  // for bodies within it.
+  std::function<size_t(std::string_view method, std::string_view path)>
+      body_limit;
   // A connection that sends nothing for this long is closed.
   int idle_timeout_seconds = 30;
   // Value of the Server header.

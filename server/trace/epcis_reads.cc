@@ -424,11 +424,9 @@ absl::StatusOr<EpcisEventPage> RunEpcisQuery(Service::Impl& impl,
   if (!problem.ok()) return problem;
 
   prefixes.erase(epcis::kOcopPrefix);
-  json header = {{"ocop:checkpoint", checkpoint->note}};
-  if (!impl.options.resolver_base.empty()) {
-    header["ocop:keys"] = absl::StrCat(impl.options.resolver_base, "/keys");
-  }
   page.event_count = events.size();
+  // An EPCISQueryDocument has no epcisHeader: the checkpoint the proofs
+  // refer to and the verifier keys are top-level extensions.
   json document = {
       {"@context", epcis::ExportContext(prefixes)},
       {"type", "EPCISQueryDocument"},
@@ -437,12 +435,15 @@ absl::StatusOr<EpcisEventPage> RunEpcisQuery(Service::Impl& impl,
        FormatRfc3339(
            TimestampAt(impl.clock->Now(), impl.options.utc_offset_minutes))},
       {"ocop:ignoreFields", json::array({"ocop:ledgerEntry"})},
-      {"epcisHeader", header},
+      {"ocop:checkpoint", checkpoint->note},
       {"epcisBody",
        {{"queryResults",
          {{"queryName", "SimpleEventQuery"},
           {"resultsBody", {{"eventList", std::move(events)}}}}}}},
   };
+  if (!impl.options.resolver_base.empty()) {
+    document["ocop:keys"] = absl::StrCat(impl.options.resolver_base, "/keys");
+  }
   page.document = document.dump();
   return page;
 }

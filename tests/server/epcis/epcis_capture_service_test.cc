@@ -60,7 +60,8 @@ TEST_F(EpcisServiceTest, CreateIntegrationKeyRefusals) {
   EXPECT_THAT(revoked.status().message(), HasSubstr("was revoked"));
   auto fresh = CreateIntegrationKey(admin_, kPrincipalA);
   ASSERT_OK(fresh);
-  EXPECT_THAT(fresh->vkey(), ::testing::StartsWith("htx-tai-hoan-app.epcis-2+"));
+  EXPECT_THAT(fresh->vkey(),
+              ::testing::StartsWith("htx-tai-hoan-app.epcis-2+"));
 }
 
 TEST_F(EpcisServiceTest, CaptureNeedsAnIntegrationKeyAndAProducerRole) {
@@ -150,9 +151,8 @@ TEST_F(EpcisServiceTest, Gs1ExamplesCaptureAndReExportSchemaValid) {
       epcis::testing::EpcisSchemaPath(), exports);
   ASSERT_EQ(verdicts.size(), exports.size());
   for (size_t i = 0; i < verdicts.size(); ++i) {
-    EXPECT_TRUE(verdicts[i].valid)
-        << exports[i].dump(1) << "\n"
-        << verdicts[i].errors;
+    EXPECT_TRUE(verdicts[i].valid) << exports[i].dump(1) << "\n"
+                                   << verdicts[i].errors;
   }
 }
 

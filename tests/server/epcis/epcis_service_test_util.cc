@@ -140,8 +140,7 @@ json EpcisServiceTest::CapturableExample(const std::string& file) {
     }
     if (!value.is_string()) return;
     const std::string text = value.get<std::string>();
-    absl::StatusOr<epcis::Gs1Identity> identity =
-        epcis::ReadGs1Identity(text);
+    absl::StatusOr<epcis::Gs1Identity> identity = epcis::ReadGs1Identity(text);
     if (!identity.ok()) return;
     using Kind = epcis::Gs1Identity::Kind;
     if (identity->kind == Kind::kGtinOnly) EnsureProductA(identity->gtin);
@@ -175,23 +174,22 @@ json EpcisServiceTest::Document(json events) {
 
 json EpcisServiceTest::Receiving(const std::string& epc_class,
                                  const std::string& time, double quantity) {
-  return {{"type", "ObjectEvent"},
-          {"eventTime", time},
-          {"eventTimeZoneOffset", "+07:00"},
-          {"action", "OBSERVE"},
-          {"bizStep", "receiving"},
-          {"disposition", "in_progress"},
-          {"quantityList",
-           json::array({{{"epcClass", epc_class},
-                         {"quantity", quantity},
-                         {"uom", "KGM"}}})},
-          {"readPoint", {{"id", absl::StrCat("https://id.gs1.org/414/", kGlnA)}}},
-          {"bizLocation",
-           {{"id", absl::StrCat("https://id.gs1.org/414/", kGlnA)}}},
-          {"sourceList",
-           json::array({{{"type", "owning_party"},
-                         {"source", absl::StrCat("https://id.gs1.org/417/",
-                                                 kGlnA)}}})}};
+  return {
+      {"type", "ObjectEvent"},
+      {"eventTime", time},
+      {"eventTimeZoneOffset", "+07:00"},
+      {"action", "OBSERVE"},
+      {"bizStep", "receiving"},
+      {"disposition", "in_progress"},
+      {"quantityList", json::array({{{"epcClass", epc_class},
+                                     {"quantity", quantity},
+                                     {"uom", "KGM"}}})},
+      {"readPoint", {{"id", absl::StrCat("https://id.gs1.org/414/", kGlnA)}}},
+      {"bizLocation", {{"id", absl::StrCat("https://id.gs1.org/414/", kGlnA)}}},
+      {"sourceList",
+       json::array(
+           {{{"type", "owning_party"},
+             {"source", absl::StrCat("https://id.gs1.org/417/", kGlnA)}}})}};
 }
 
 }  // namespace ocoptrace::trace::testing
