@@ -104,9 +104,25 @@ absl::Status CheckOnline(Cli& cli, const VerifiedTrust& trust,
   Connection& connection = **conn;
   absl::StatusOr<NoteVerifier> log_key = PinnedLogKey(cli);
   if (!log_key.ok()) return log_key.status();
+  const LabelClaim& claim = *judgement.claim;
+  const std::string subject = BatchSubject(claim.gtin14, claim.lot);
+  absl::StatusOr<std::vector<v1::LogEntry>> chain =
+      FetchChain(connection, subject);
+  if (!chain.ok()) return chain.status();
+  if (chain->empty()) {
+    judgement.Add({"online_batch", Verdict::kNotGenuine, false,
+                   absl::StrCat("online: the log has no batch ", claim.gtin14,
+                                "/", claim.lot),
+                   absl::StrCat("trực tuyến: không có lô ", claim.gtin14, "/",
+                                claim.lot, " trong sổ cái")});
+    return absl::OkStatus();
+  }
+  // A checkpoint covering the whole chain.
+  v1::GetCheckpointRequest checkpoint_request;
+  checkpoint_request.set_min_size(chain->back().index() + 1);
   auto checkpoint_response =
       connection.Call(connection.verify(), &v1::Verify::Stub::GetCheckpoint,
-                      v1::GetCheckpointRequest());
+                      checkpoint_request);
   if (!checkpoint_response.ok()) return checkpoint_response.status();
   absl::StatusOr<std::string> last_path = cli.LastCheckpointPath();
   if (!last_path.ok()) return last_path.status();
@@ -138,19 +154,6 @@ absl::Status CheckOnline(Cli& cli, const VerifiedTrust& trust,
     return saved;
   }
   const Checkpoint& checkpoint = advance->latest;
-  const LabelClaim& claim = *judgement.claim;
-  const std::string subject = BatchSubject(claim.gtin14, claim.lot);
-  absl::StatusOr<std::vector<v1::LogEntry>> chain =
-      FetchChain(connection, subject);
-  if (!chain.ok()) return chain.status();
-  if (chain->empty()) {
-    judgement.Add({"online_batch", Verdict::kNotGenuine, false,
-                   absl::StrCat("online: the log has no batch ", claim.gtin14,
-                                "/", claim.lot),
-                   absl::StrCat("trực tuyến: không có lô ", claim.gtin14, "/",
-                                claim.lot, " trong sổ cái")});
-    return absl::OkStatus();
-  }
   // Keys that may sign the batch's entries: the snapshot's (proven by the
   // bundle) and the server's current list (for keys added since).
   std::vector<NoteVerifier> keys;
@@ -179,7 +182,7 @@ absl::Status CheckOnline(Cli& cli, const VerifiedTrust& trust,
       return VerificationError(
           absl::StrCat(what, ": signature: ", opened.status().message()));
     }
-    if (stored.index() < checkpoint.size) {
+    {
       v1::GetInclusionProofRequest request;
       request.set_index(stored.index());
       request.set_tree_size(checkpoint.size);

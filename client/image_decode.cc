@@ -54,6 +54,10 @@ struct JpegError {
   char message[JMSG_LENGTH_MAX];
 };
 
+// Corrupt-data warnings are not printed: a bad photo is reported as a
+// status, or decodes well enough to scan.
+void IgnoreJpegMessage(j_common_ptr) {}
+
 void OnJpegError(j_common_ptr info) {
   JpegError* error = reinterpret_cast<JpegError*>(info->err);
   (*info->err->format_message)(info, error->message);
@@ -67,6 +71,7 @@ bool DecodeJpegInto(const unsigned char* data, size_t size, JpegError& error,
   jpeg_decompress_struct info;
   info.err = jpeg_std_error(&error.manager);
   error.manager.error_exit = OnJpegError;
+  error.manager.output_message = IgnoreJpegMessage;
   if (setjmp(error.jump)) {
     jpeg_destroy_decompress(&info);
     return false;
