@@ -184,8 +184,12 @@ absl::Status ParseQuery(std::string_view query, DigitalLink& dl) {
     // The name is decoded before deciding: "%31%37=..." is AI 17.
     absl::StatusOr<std::string> name = Unescape(key, true, "query");
     if (!name.ok()) return name.status();
+    // An all-digit key is an AI, with or without '=': the DL grammar's
+    // extension parameters need a non-digit in the key and an '=', so
+    // "?17" can only be AI 17 with an empty value (refused below), never a
+    // non-AI parameter (which would format back as "?17=").
     const bool numeric_key =
-        eq != std::string_view::npos && !name->empty() &&
+        !name->empty() &&
         name->find_first_not_of("0123456789") == std::string::npos;
     if (!numeric_key) {
       absl::StatusOr<std::string> value =

@@ -31,6 +31,7 @@ struct Flags {
   bool rebuild_state = false;
   bool add_label_key = false;
   std::string listen;
+  std::string http;
   std::string tls_cert;
   std::string tls_key;
   bool allow_insecure_remote = false;
@@ -44,6 +45,7 @@ int RunInit(const Flags& flags, const CLI::App& cli) {
   options.origin = flags.origin;
   options.admin_name = flags.admin;
   if (cli.count("--listen")) options.settings.listen = flags.listen;
+  if (cli.count("--http")) options.settings.http = flags.http;
   if (cli.count("--resolver-base")) {
     options.settings.resolver_base = flags.resolver_base;
   }
@@ -108,7 +110,7 @@ int main(int argc, char** argv) {
       "Typical use:\n"
       "  traced --init --data /var/lib/ocoptrace --origin tx.ocop.example.vn\n"
       "  traced --data /var/lib/ocoptrace --tls-cert cert.pem --tls-key "
-      "key.pem --listen 0.0.0.0:7443\n"
+      "key.pem --listen 0.0.0.0:7443 --http 127.0.0.1:8080\n"
       "Flags given with --init are saved in <data>/traced.json; flags given "
       "when serving override that file for one run. See docs/operations.md.");
   Flags flags;
@@ -141,6 +143,11 @@ int main(int argc, char** argv) {
   cli.add_option("--listen", flags.listen,
                  "gRPC listen address host:port (default 127.0.0.1:7443; "
                  "port 0 picks a free one)");
+  cli.add_option("--http", flags.http,
+                 "HTTP listen address host:port of the consumers' door (GS1 "
+                 "resolver, scan pages, /checkpoint, tlog tiles, /keys), e.g. "
+                 "127.0.0.1:8080; \"\" = off (default: traced.json's "
+                 "\"http\", off when absent)");
   cli.add_option("--tls-cert", flags.tls_cert,
                  "PEM certificate chain: serve gRPC over TLS");
   cli.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
@@ -164,6 +171,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<app::DaemonConfig> config = app::ConfigFromDataDir(flags.data);
   if (!config.ok()) return Fail(config.status());
   if (cli.count("--listen")) config->rpc.listen_address = flags.listen;
+  if (cli.count("--http")) config->http_listen = flags.http;
   if (cli.count("--tls-cert")) config->rpc.tls_cert_file = flags.tls_cert;
   if (cli.count("--tls-key")) config->rpc.tls_key_file = flags.tls_key;
   if (flags.allow_insecure_remote) config->rpc.allow_insecure_remote = true;

@@ -53,6 +53,40 @@ absl::Status ValidateResolverBase(std::string_view base) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view address) {
+  auto bad = [&](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http '", std::string(address), "' ", std::string(why),
+        ": write host:port, e.g. 127.0.0.1:8080 (0.0.0.0:8080 for every "
+        "interface, [::1]:8080 for IPv6)"));
+  };
+  HttpAddress parsed;
+  std::string_view port;
+  if (address.starts_with("[")) {
+    const size_t close = address.find("]:");
+    if (close == std::string_view::npos) return bad("has no ]:port");
+    parsed.host = std::string(address.substr(1, close - 1));
+    port = address.substr(close + 2);
+  } else {
+    const size_t colon = address.rfind(':');
+    if (colon == std::string_view::npos) return bad("has no :port");
+    parsed.host = std::string(address.substr(0, colon));
+    if (parsed.host.find(':') != std::string::npos) {
+      return bad("is an IPv6 address without brackets");
+    }
+    port = address.substr(colon + 1);
+  }
+  if (parsed.host.empty()) return bad("has no host");
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string_view::npos) {
+    return bad("has no numeric port");
+  }
+  const int value = std::stoi(std::string(port));
+  if (value > 65535) return bad("has a port above 65535");
+  parsed.port = static_cast<uint16_t>(value);
+  return parsed;
+}
+
 std::string ResolverHost(std::string_view base) {
   std::string_view host = base.substr(base.find("://") + 3);
   if (!host.starts_with("[")) host = host.substr(0, host.find(':'));
@@ -74,13 +108,14 @@ absl::StatusOr<ServeSettings> ReadServeSettings(const DataDir& dir) {
     return BadConfig(dir, "is not a JSON object");
   }
   for (const auto& [key, value] : json.items()) {
-    if (key == "listen" || key == "resolver_base" || key == "tls_cert" ||
-        key == "tls_key") {
+    if (key == "listen" || key == "http" || key == "resolver_base" ||
+        key == "tls_cert" || key == "tls_key") {
       if (!value.is_string()) {
         return BadConfig(dir, absl::StrCat("\"", key, "\" must be a string"));
       }
       const std::string text_value = value.get<std::string>();
       if (key == "listen") settings.listen = text_value;
+      if (key == "http") settings.http = text_value;
       if (key == "resolver_base") settings.resolver_base = text_value;
       if (key == "tls_cert") {
         settings.tls_cert = RelativeTo(dir.root(), text_value);
@@ -96,7 +131,7 @@ absl::StatusOr<ServeSettings> ReadServeSettings(const DataDir& dir) {
     } else {
       return BadConfig(
           dir, absl::StrCat("unknown key \"", key,
-                            "\"; known keys: listen, resolver_base, "
+                            "\"; known keys: listen, http, resolver_base, "
                             "tls_cert, tls_key, allow_insecure_remote"));
     }
   }
@@ -105,6 +140,13 @@ absl::StatusOr<ServeSettings> ReadServeSettings(const DataDir& dir) {
     return BadConfig(dir, absl::StrCat("\"resolver_base\": ",
                                        std::string(status.message())));
   }
+  if (!settings.http.empty()) {
+    absl::StatusOr<HttpAddress> http = ParseHttpAddress(settings.http);
+    if (!http.ok()) {
+      return BadConfig(dir, absl::StrCat("\"http\": ",
+                                         std::string(http.status().message())));
+    }
+  }
   return settings;
 }
 
@@ -112,6 +154,7 @@ absl::StatusOr<bool> WriteServeSettingsIfMissing(
     const DataDir& dir, const ServeSettings& settings) {
   nlohmann::ordered_json json;
   json["listen"] = settings.listen;
+  json["http"] = settings.http;
   json["resolver_base"] = settings.resolver_base;
   json["tls_cert"] = settings.tls_cert;
   json["tls_key"] = settings.tls_key;

@@ -4,6 +4,7 @@
 //
 //   {
 //     "listen": "127.0.0.1:7443",
+//     "http": "127.0.0.1:8080",
 //     "resolver_base": "https://tx.ocop.example.vn",
 //     "tls_cert": "",
 //     "tls_key": "",
@@ -19,6 +20,7 @@
 #ifndef OCOPTRACE_SERVER_APP_CONFIG_H_
 #define OCOPTRACE_SERVER_APP_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,6 +34,9 @@ inline constexpr char kDefaultListenAddress[] = "127.0.0.1:7443";
 
 struct ServeSettings {
   std::string listen = kDefaultListenAddress;
+  // Where the consumers' door (GS1 resolver, scan pages, verifier
+  // endpoints) listens over plain HTTP, "host:port"; "" = not served.
+  std::string http;
   // Base of label URLs: "https://<host>", lower-case, no trailing slash.
   std::string resolver_base = "https://localhost";
   std::string tls_cert;
@@ -43,6 +48,16 @@ struct ServeSettings {
 // (lower-case, no path, no trailing slash). InvalidArgument naming
 // --resolver-base otherwise.
 absl::Status ValidateResolverBase(std::string_view base);
+
+// An HTTP listen address split into host and port.
+struct HttpAddress {
+  std::string host;  // "127.0.0.1", "0.0.0.0", "::1" (no brackets).
+  uint16_t port = 0;
+};
+
+// Parses "host:port" or "[ipv6]:port" (port 0 to 65535; 0 picks a free
+// one). InvalidArgument naming --http and saying what to write otherwise.
+absl::StatusOr<HttpAddress> ParseHttpAddress(std::string_view address);
 
 // The host of a resolver base ("tx.example.vn" for "https://tx.example.vn").
 std::string ResolverHost(std::string_view base);

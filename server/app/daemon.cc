@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "server/app/config.h"
 #include "server/storage/rocksdb_store.h"
 
 namespace ocoptrace::app {
@@ -89,18 +90,31 @@ absl::StatusOr<DaemonConfig> ConfigFromDataDir(const std::string& data_dir) {
   config.rpc.tls_key_file = settings->tls_key;
   config.rpc.allow_insecure_remote = settings->allow_insecure_remote;
   config.resolver_base = settings->resolver_base;
+  config.http_listen = settings->http;
   return config;
 }
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Open(DaemonConfig config) {
   absl::Status status = ValidateResolverBase(config.resolver_base);
   if (!status.ok()) return status;
+  if (!config.http_listen.empty()) {
+    absl::StatusOr<HttpAddress> http = ParseHttpAddress(config.http_listen);
+    if (!http.ok()) return http.status();
+  }
   absl::StatusOr<OpenedService> opened =
       OpenService(config, /*create_store=*/false);
   if (!opened.ok()) return opened.status();
+  absl::StatusOr<std::unique_ptr<trace::ScanStore>> scans =
+      trace::ScanStore::Open(opened->store.get(), config.scan_policy);
+  if (!scans.ok()) return scans.status();
+  absl::StatusOr<std::unique_ptr<trace::ReportStore>> reports =
+      trace::ReportStore::Open(opened->store.get());
+  if (!reports.ok()) return reports.status();
   std::unique_ptr<Daemon> daemon(new Daemon(std::move(config)));
   daemon->store_ = std::move(opened->store);
   daemon->service_ = std::move(opened->service);
+  daemon->scans_ = *std::move(scans);
+  daemon->reports_ = *std::move(reports);
   return daemon;
 }
 
@@ -118,6 +132,11 @@ absl::Status Daemon::Start() {
   absl::StatusOr<std::unique_ptr<rpc::RpcServer>> server =
       rpc::RpcServer::Start(service_.get(), config_.rpc);
   if (!server.ok()) return server.status();
+  if (absl::Status http = StartHttp(); !http.ok()) {
+    (*server)->Shutdown(absl::ZeroDuration());
+    site_.reset();
+    return http;
+  }
   rpc_ = *std::move(server);
   started_ = true;
   if (config_.log != nullptr) {
@@ -131,7 +150,41 @@ absl::Status Daemon::Start() {
                  << service_->ledger().size() << " entries; data "
                  << config_.data_dir << "; labels resolve at "
                  << config_.resolver_base << std::endl;
+    if (http_ != nullptr) {
+      *config_.log << "traced: serving HTTP on " << HttpAddressLocked()
+                   << " (the consumers' door: label URLs, scan pages, "
+                      "/checkpoint, tlog tiles, /keys)"
+                   << std::endl;
+    }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartHttp() {
+  if (config_.http_listen.empty()) return absl::OkStatus();
+  absl::StatusOr<HttpAddress> address = ParseHttpAddress(config_.http_listen);
+  if (!address.ok()) return address.status();
+  site::ConsumerSiteOptions options;
+  options.public_base = config_.resolver_base;
+  options.catalog.utc_offset_minutes = service_->options().utc_offset_minutes;
+  epcis_ = std::make_unique<http::EpcisServiceBackend>(service_.get());
+  options.epcis = epcis_.get();
+  site_ = std::make_unique<site::ConsumerSite>(
+      service_.get(), scans_.get(), reports_.get(), config_.clock, options);
+  http::HttpServerOptions http_options;
+  http_options.address = address->host;
+  http_options.port = address->port;
+  http_options.threads = config_.http_threads;
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> server =
+      http::HttpServer::Start(http_options, site_->handler());
+  if (!server.ok()) {
+    return absl::Status(server.status().code(),
+                        absl::StrCat("--http ", config_.http_listen, ": ",
+                                     std::string(server.status().message())));
+  }
+  http_ = *std::move(server);
+  http_host_ = address->host;
+  site_->set_http_stats(&http_->stats());
   return absl::OkStatus();
 }
 
@@ -145,6 +198,23 @@ std::string Daemon::rpc_address() const {
   return rpc_ == nullptr ? "" : rpc_->address();
 }
 
+int Daemon::http_port() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return http_ == nullptr ? 0 : http_->port();
+}
+
+std::string Daemon::http_address() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return HttpAddressLocked();
+}
+
+std::string Daemon::HttpAddressLocked() const {
+  if (http_ == nullptr) return "";
+  const bool ipv6 = http_host_.find(':') != std::string::npos;
+  return absl::StrCat(ipv6 ? "[" : "", http_host_, ipv6 ? "]" : "", ":",
+                      http_->port());
+}
+
 void Daemon::Wait() {
   std::unique_lock<std::mutex> lock(mutex_);
   stopped_cv_.wait(lock, [this] { return stopped_; });
@@ -152,10 +222,17 @@ void Daemon::Wait() {
 
 void Daemon::Shutdown(absl::Duration grace) {
   rpc::RpcServer* server = nullptr;
+  http::HttpServer* web = nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopped_) return;
     server = rpc_.get();  // Never reset before the destructor.
+    web = http_.get();
+  }
+  // The consumers' door first: no new pages, then the scans it queued.
+  if (web != nullptr) {
+    web->Shutdown();
+    site_->FlushScans();
   }
   // Outside the lock: calls in flight may take `grace` to finish.
   if (server != nullptr) server->Shutdown(grace);

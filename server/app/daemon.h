@@ -1,7 +1,8 @@
 // Daemon: traced assembled from its parts — the RocksDB store in the data
-// directory, the service keys, trace::Service over the ledger, and the gRPC
-// server (later also the HTTP server). `traced` (server/main.cc) only parses
-// flags and calls into this file; integration tests run the very same
+// directory, the service keys, trace::Service over the ledger, the scan
+// telemetry stores, the gRPC server and, when configured, the HTTP server
+// of the consumers' door (site::ConsumerSite). `traced` (server/main.cc) only
+// parses flags and calls into this file; integration tests run the very same
 // Daemon in-process on a temporary directory and port 0.
 //
 // Also the one-shot maintenance commands of traced: --init (InitDataDir),
@@ -27,9 +28,14 @@
 #include "core/random.h"
 #include "server/app/config.h"
 #include "server/app/data_dir.h"
+#include "server/http/epcis_service_backend.h"
+#include "server/http/http_server.h"
 #include "server/ledger/ledger.h"
 #include "server/rpc/server.h"
+#include "server/site/consumer_site.h"
 #include "server/storage/store.h"
+#include "server/trace/reports.h"
+#include "server/trace/scans.h"
 #include "server/trace/service.h"
 
 namespace ocoptrace::app {
@@ -39,8 +45,17 @@ struct DaemonConfig {
   std::string data_dir;
   // Where and how to serve gRPC (listen address, TLS, limits).
   rpc::RpcServerOptions rpc;
-  // Base of label URLs, e.g. "https://tx.ocop.example.vn".
+  // Base of label URLs, e.g. "https://tx.ocop.example.vn". The HTTP
+  // server's resolver answers for it (linkset hrefs use it).
   std::string resolver_base = "https://localhost";
+  // Where the consumers' door (GS1 resolver, scan pages, verifier
+  // endpoints) listens over plain HTTP: "host:port" (port 0 picks a free
+  // one); "" = no HTTP server.
+  std::string http_listen;
+  // HTTP event-loop threads (0: one per core).
+  int http_threads = 0;
+  // When a label's scans count as suspicious (pages and anomaly lists).
+  trace::ScanPolicy scan_policy;
   ledger::LedgerOptions ledger;
   // Injected for tests; must outlive the daemon.
   Clock* clock = Clock::Real();
@@ -68,9 +83,11 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Starts the gRPC server and writes one line to config.log saying where
-  // it listens. The errors of rpc::RpcServer::Start; FailedPrecondition if
-  // already started or shut down.
+  // Starts the gRPC server and, with config.http_listen, the HTTP server,
+  // and writes one line each to config.log saying where they listen. The
+  // errors of rpc::RpcServer::Start and http::HttpServer::Start (the gRPC
+  // server is stopped again then); FailedPrecondition if already started
+  // or shut down.
   absl::Status Start();
 
   // The bound gRPC port and address ("127.0.0.1:43127"); 0 / "" before
@@ -78,25 +95,49 @@ class Daemon {
   int rpc_port() const;
   std::string rpc_address() const;
 
+  // The bound HTTP port and "host:port"; 0 / "" before Start or without
+  // HTTP.
+  int http_port() const;
+  std::string http_address() const;
+
   trace::Service& service() { return *service_; }
+  // Scan telemetry and suspect reports (also without HTTP: the officers'
+  // reads use them).
+  trace::ScanStore& scans() { return *scans_; }
+  trace::ReportStore& reports() { return *reports_; }
+  // The consumers' door; null before Start or without HTTP.
+  site::ConsumerSite* consumer_site() { return site_.get(); }
   const DaemonConfig& config() const { return config_; }
 
   // Blocks until Shutdown has finished.
   void Wait();
 
-  // Stops accepting calls, lets calls in flight finish for up to `grace`,
-  // then stops the server. The service stays open until the Daemon is
-  // destroyed (so tests can still read it). Idempotent.
+  // Stops the HTTP server first (closing its connections) and stores the
+  // scans it recorded, then stops accepting gRPC calls, lets calls in
+  // flight finish for up to `grace`, and stops the gRPC server. The
+  // service stays open until the Daemon is destroyed (so tests can still
+  // read it). Idempotent.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
 
  private:
   explicit Daemon(DaemonConfig config) : config_(std::move(config)) {}
 
+  // Builds the consumers' door and starts its HTTP server when
+  // config_.http_listen is set (mutex_ held).
+  absl::Status StartHttp();
+  std::string HttpAddressLocked() const;
+
   DaemonConfig config_;
-  // Declared in dependency order: destroyed server first, store last.
+  // Declared in dependency order: destroyed servers first, store last.
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<trace::Service> service_;
+  std::unique_ptr<trace::ScanStore> scans_;
+  std::unique_ptr<trace::ReportStore> reports_;
   std::unique_ptr<rpc::RpcServer> rpc_;
+  std::unique_ptr<http::EpcisServiceBackend> epcis_;
+  std::unique_ptr<site::ConsumerSite> site_;
+  std::unique_ptr<http::HttpServer> http_;
+  std::string http_host_;
 
   mutable std::mutex mutex_;
   std::condition_variable stopped_cv_;

@@ -1,5 +1,7 @@
 #include "server/storage/keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace ocoptrace::storage {
@@ -276,6 +278,89 @@ std::string PrincipalNameKey(std::string_view name) {
 
 absl::StatusOr<std::string> ParsePrincipalNameKey(std::string_view key) {
   return ParsePrefixedKey(key, kPrincipalNamePrefix, "principal name");
+}
+
+// --- Scan telemetry ----------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kLabelScansPrefix = "l/";
+constexpr std::string_view kProductReportPrefix = "rp/";
+
+std::string TelemetryTimeKey(std::string_view prefix, int64_t unix_micros,
+                             uint64_t sequence) {
+  std::string key(prefix);
+  AppendUint64(static_cast<uint64_t>(std::max<int64_t>(0, unix_micros)), key);
+  AppendUint64(sequence, key);
+  return key;
+}
+
+}  // namespace
+
+std::string ScanEventKey(int64_t unix_micros, uint64_t sequence) {
+  return TelemetryTimeKey(kScanEventPrefix, unix_micros, sequence);
+}
+
+std::string ScanAnomalyKey(int64_t unix_micros, uint64_t sequence) {
+  return TelemetryTimeKey(kScanAnomalyPrefix, unix_micros, sequence);
+}
+
+std::string SuspectReportKey(int64_t unix_micros, uint64_t sequence) {
+  return TelemetryTimeKey(kSuspectReportPrefix, unix_micros, sequence);
+}
+
+std::string ProductReportPrefix(std::string_view gtin14) {
+  std::string key(kProductReportPrefix);
+  key.append(gtin14);
+  key.push_back(kIndexSeparator);
+  return key;
+}
+
+std::string ProductReportKey(std::string_view gtin14, int64_t unix_micros,
+                             uint64_t sequence) {
+  return TelemetryTimeKey(ProductReportPrefix(gtin14), unix_micros, sequence);
+}
+
+absl::StatusOr<TelemetryTimeKeyParts> ParseTelemetryTimeKey(
+    std::string_view key, std::string_view prefix) {
+  if (key.size() != prefix.size() + 2 * kUint64Size ||
+      key.substr(0, prefix.size()) != prefix) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "telemetry key: must be \"", std::string(prefix),
+        "\" followed by 16 bytes (time and sequence, big-endian)"));
+  }
+  TelemetryTimeKeyParts parts;
+  parts.unix_micros =
+      static_cast<int64_t>(ReadUint64(key.substr(prefix.size())));
+  parts.sequence = ReadUint64(key.substr(prefix.size() + kUint64Size));
+  return parts;
+}
+
+std::string LabelScansPrefix(std::string_view gtin14) {
+  std::string key(kLabelScansPrefix);
+  if (gtin14.empty()) return key;
+  key.append(gtin14);
+  key.push_back(kIndexSeparator);
+  return key;
+}
+
+std::string LabelScansKey(std::string_view gtin14, std::string_view serial) {
+  std::string key = LabelScansPrefix(gtin14);
+  key.append(serial);
+  return key;
+}
+
+absl::StatusOr<LabelKeyParts> ParseLabelScansKey(std::string_view key) {
+  if (key.substr(0, kLabelScansPrefix.size()) != kLabelScansPrefix) {
+    return absl::InvalidArgumentError(
+        "label scans key: must start with \"l/\"");
+  }
+  auto parts = ParseLabelKey(key.substr(kLabelScansPrefix.size()));
+  if (!parts.ok()) {
+    return absl::InvalidArgumentError(
+        "label scans key: must be \"l/\", a GTIN, one 0x00 byte and a serial");
+  }
+  return parts;
 }
 
 }  // namespace ocoptrace::storage

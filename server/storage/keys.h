@@ -176,6 +176,56 @@ std::string PrincipalNameKey(std::string_view name);
 // The principal name of a PrincipalNameKey. InvalidArgument otherwise.
 absl::StatusOr<std::string> ParsePrincipalNameKey(std::string_view key);
 
+// ---------------------------------------------------------------------------
+// Scan telemetry (Column::kScans; server/trace scans.h and reports.h;
+// docs/resolver.md "Scan telemetry and reports"). Not derived from the log and
+// never touched by a rebuild: what the consumers' door saw (page views of
+// labels, batches and products, PIN reuses) and what consumers reported. Times
+// are Unix microseconds (negative times are stored as 0); `sequence` is a
+// number the writer increases with every record, so two records of the same
+// microsecond keep distinct keys and their order.
+
+// One scan (page view), in time order: "s/" ‖ BE64(micros) ‖ BE64(sequence).
+std::string ScanEventKey(int64_t unix_micros, uint64_t sequence);
+// One anomaly found in the scans (a label scanned too often, in too many
+// places, a PIN reused, an unknown serial), in the order they were found:
+// "a/" ‖ BE64(micros) ‖ BE64(sequence).
+std::string ScanAnomalyKey(int64_t unix_micros, uint64_t sequence);
+// One suspect-label report, in time order: "r/" ‖ BE64(micros) ‖
+// BE64(sequence).
+std::string SuspectReportKey(int64_t unix_micros, uint64_t sequence);
+// The same report filed under its product, for listing one GTIN's reports:
+// "rp/" ‖ GTIN-14 ‖ 0x00 ‖ BE64(micros) ‖ BE64(sequence) -> empty.
+std::string ProductReportKey(std::string_view gtin14, int64_t unix_micros,
+                             uint64_t sequence);
+// The start of every ProductReportKey of `gtin14`.
+std::string ProductReportPrefix(std::string_view gtin14);
+
+// The first key of each time-ordered telemetry record kind at or after
+// `unix_micros` (scan with ScanEventKey(from, 0) .. ScanEventKey(to, 0)).
+inline constexpr std::string_view kScanEventPrefix = "s/";
+inline constexpr std::string_view kScanAnomalyPrefix = "a/";
+inline constexpr std::string_view kSuspectReportPrefix = "r/";
+
+struct TelemetryTimeKeyParts {
+  int64_t unix_micros = 0;
+  uint64_t sequence = 0;
+};
+// The time and sequence of a ScanEventKey, ScanAnomalyKey or
+// SuspectReportKey (the prefix must be `prefix`), or of the time part of a
+// ProductReportKey after its prefix when `prefix` is ProductReportPrefix.
+// InvalidArgument unless the key is the prefix and exactly 16 more bytes.
+absl::StatusOr<TelemetryTimeKeyParts> ParseTelemetryTimeKey(
+    std::string_view key, std::string_view prefix);
+
+// The running scan summary of one label (count, first scan, places...):
+// "l/" ‖ GTIN-14 ‖ 0x00 ‖ serial. LabelScansPrefix(gtin14) starts every
+// summary key of that GTIN; LabelScansPrefix("") = "l/" starts all.
+std::string LabelScansKey(std::string_view gtin14, std::string_view serial);
+std::string LabelScansPrefix(std::string_view gtin14);
+// The inverse of LabelScansKey. InvalidArgument for other bytes.
+absl::StatusOr<LabelKeyParts> ParseLabelScansKey(std::string_view key);
+
 }  // namespace ocoptrace::storage
 
 #endif  // OCOPTRACE_SERVER_STORAGE_KEYS_H_
