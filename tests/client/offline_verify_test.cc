@@ -240,6 +240,14 @@ TEST_F(OfflineVerifyTest, B_GenuineLabelImageOffline) {
   EXPECT_EQ(json["verdict"], "genuine");
   EXPECT_EQ(json["labels"][0]["serial"], (*labels_)[0].serial());
   EXPECT_EQ(json["labels"][0]["product"], "Miến dong Tài Hoan");
+  // No server listening: the online part is skipped with a note, and
+  // --online makes that an error (5).
+  target_ = "127.0.0.1:1";
+  ASSERT_EQ(Run({"verify", "--image", png}), 0) << out_.str() << err_.str();
+  EXPECT_THAT(out_.str(),
+              HasSubstr("server unreachable: offline verdict only"));
+  EXPECT_EQ(Run({"verify", "--online", "--image", png}), kExitUnreachable);
+  target_ = server_->target();
   // Three days later the verdict says how old the bundle is.
   server_->clock().Advance(absl::Hours(72));
   ASSERT_EQ(Run({"verify", "--offline", "--image", png}), 0);
