@@ -259,6 +259,7 @@ void BuildCommandTree(CLI::App& app, Cli& cli) {
   AddCertificateCommands(app, cli);
   AddTraceCommands(app, cli);
   AddLogCommands(app, cli);
+  AddEpcisCommands(app, cli);
   AddTrustCommands(app, cli);
   AddVerifyCommands(app, cli);
   AddProofCommands(app, cli);

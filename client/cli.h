@@ -152,6 +152,7 @@ void AddProductCommands(CLI::App& app, Cli& cli);      // product
 void AddCertificateCommands(CLI::App& app, Cli& cli);  // cert
 void AddTraceCommands(CLI::App& app, Cli& cli);        // batch, event, history
 void AddLogCommands(CLI::App& app, Cli& cli);          // log
+void AddEpcisCommands(CLI::App& app, Cli& cli);  // epcis, export portal
 void AddTrustCommands(CLI::App& app, Cli& cli);        // trust
 void AddVerifyCommands(CLI::App& app, Cli& cli);       // verify
 void AddProofCommands(CLI::App& app, Cli& cli);        // proof

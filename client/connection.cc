@@ -108,7 +108,8 @@ Connection::Connection(ConnectionOptions options,
       certificates_(v1::Certificates::NewStub(channel_)),
       trace_(v1::Trace::NewStub(channel_)),
       verify_(v1::Verify::NewStub(channel_)),
-      admin_(v1::Admin::NewStub(channel_)) {}
+      admin_(v1::Admin::NewStub(channel_)),
+      labels_(v1::Labels::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

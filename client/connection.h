@@ -26,6 +26,7 @@
 #include "grpcpp/grpcpp.h"
 #include "ocoptrace/v1/admin.grpc.pb.h"
 #include "ocoptrace/v1/certificates.grpc.pb.h"
+#include "ocoptrace/v1/labels.grpc.pb.h"
 #include "ocoptrace/v1/registry.grpc.pb.h"
 #include "ocoptrace/v1/trace.grpc.pb.h"
 #include "ocoptrace/v1/verify.grpc.pb.h"
@@ -66,6 +67,7 @@ class Connection {
   v1::Trace::Stub& trace() { return *trace_; }
   v1::Verify::Stub& verify() { return *verify_; }
   v1::Admin::Stub& admin() { return *admin_; }
+  v1::Labels::Stub& labels() { return *labels_; }
 
   // A context with the token (when set) and the deadline.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
@@ -95,6 +97,7 @@ class Connection {
   std::unique_ptr<v1::Trace::Stub> trace_;
   std::unique_ptr<v1::Verify::Stub> verify_;
   std::unique_ptr<v1::Admin::Stub> admin_;
+  std::unique_ptr<v1::Labels::Stub> labels_;
 };
 
 }  // namespace ocoptrace::client

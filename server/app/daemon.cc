@@ -175,6 +175,13 @@ absl::Status Daemon::StartHttp() {
   http_options.address = address->host;
   http_options.port = address->port;
   http_options.threads = config_.http_threads;
+  // EPCIS capture bodies may be large (a 10 000-event document is about
+  // 4.4 MB); every other request keeps the small default limit.
+  http_options.body_limit = [limit = http_options.max_body_bytes](
+                                std::string_view method,
+                                std::string_view path) {
+    return http::EpcisBodyLimit(method, path, limit);
+  };
   absl::StatusOr<std::unique_ptr<http::HttpServer>> server =
       http::HttpServer::Start(http_options, site_->handler());
   if (!server.ok()) {
