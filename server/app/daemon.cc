@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/app/config.h"
+#include "server/site/admin_units.h"
 #include "server/storage/rocksdb_store.h"
 
 namespace ocoptrace::app {
@@ -115,6 +116,16 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Open(DaemonConfig config) {
   daemon->service_ = std::move(opened->service);
   daemon->scans_ = *std::move(scans);
   daemon->reports_ = *std::move(reports);
+  trace::OfficerReadsOptions officer;
+  // Communes as they are today: the consumers' door's succession table,
+  // else the units the address names.
+  officer.current_unit = [](const v1::Address& address) {
+    std::string unit = site::CurrentAdminUnit(address);
+    return unit.empty() ? trace::UnitsNamedInAddress(address) : unit;
+  };
+  daemon->officer_ = std::make_unique<trace::OfficerReads>(
+      daemon->service_.get(), daemon->scans_.get(), daemon->reports_.get(),
+      daemon->config_.clock, std::move(officer));
   return daemon;
 }
 
@@ -130,7 +141,7 @@ absl::Status Daemon::Start() {
                                                   : "traced was shut down");
   }
   absl::StatusOr<std::unique_ptr<rpc::RpcServer>> server =
-      rpc::RpcServer::Start(service_.get(), config_.rpc);
+      rpc::RpcServer::Start(service_.get(), config_.rpc, officer_.get());
   if (!server.ok()) return server.status();
   if (absl::Status http = StartHttp(); !http.ok()) {
     (*server)->Shutdown(absl::ZeroDuration());
@@ -169,6 +180,7 @@ absl::Status Daemon::StartHttp() {
   options.catalog.utc_offset_minutes = service_->options().utc_offset_minutes;
   epcis_ = std::make_unique<http::EpcisServiceBackend>(service_.get());
   options.epcis = epcis_.get();
+  options.stats = officer_.get();
   site_ = std::make_unique<site::ConsumerSite>(
       service_.get(), scans_.get(), reports_.get(), config_.clock, options);
   http::HttpServerOptions http_options;

@@ -37,6 +37,7 @@
 #include "server/trace/reports.h"
 #include "server/trace/scans.h"
 #include "server/trace/service.h"
+#include "server/trace/stats.h"
 
 namespace ocoptrace::app {
 
@@ -105,6 +106,9 @@ class Daemon {
   // reads use them).
   trace::ScanStore& scans() { return *scans_; }
   trace::ReportStore& reports() { return *reports_; }
+  // Province statistics and inspectors' reports (Admin.GetStats,
+  // Admin.ListReports, GET /stats.json).
+  trace::OfficerReads& officer_reads() { return *officer_; }
   // The consumers' door; null before Start or without HTTP.
   site::ConsumerSite* consumer_site() { return site_.get(); }
   const DaemonConfig& config() const { return config_; }
@@ -133,6 +137,7 @@ class Daemon {
   std::unique_ptr<trace::Service> service_;
   std::unique_ptr<trace::ScanStore> scans_;
   std::unique_ptr<trace::ReportStore> reports_;
+  std::unique_ptr<trace::OfficerReads> officer_;
   std::unique_ptr<rpc::RpcServer> rpc_;
   std::unique_ptr<http::EpcisServiceBackend> epcis_;
   std::unique_ptr<site::ConsumerSite> site_;

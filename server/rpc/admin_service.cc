@@ -15,7 +15,8 @@ using trace::Caller;
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  explicit AdminService(trace::Service* service) : service_(*service) {}
+  AdminService(trace::Service* service, trace::OfficerReads* officer)
+      : service_(*service), officer_(officer) {}
 
   // Principals are access-control records, not log entries: a small local
   // write that runs inline.
@@ -62,14 +63,41 @@ class AdminService final : public v1::Admin::CallbackService {
         });
   }
 
+  // The officers' reads (trace/stats.h): local reads, inline.
+  ServerUnaryReactor* GetStats(CallbackServerContext* context,
+                               const v1::GetStatsRequest* request,
+                               v1::ProvinceStats* response) override {
+    return HandleSync(service_, context, response, [&](const Caller& caller) {
+      if (officer_ == nullptr) return NoOfficerReads<v1::ProvinceStats>();
+      return officer_->GetStats(caller, *request);
+    });
+  }
+
+  ServerUnaryReactor* ListReports(CallbackServerContext* context,
+                                  const v1::ListReportsRequest* request,
+                                  v1::ListReportsResponse* response) override {
+    return HandleSync(service_, context, response, [&](const Caller& caller) {
+      if (officer_ == nullptr) return NoOfficerReads<v1::ListReportsResponse>();
+      return officer_->ListReports(caller, *request);
+    });
+  }
+
  private:
+  template <typename Response>
+  static absl::StatusOr<Response> NoOfficerReads() {
+    return absl::UnimplementedError(
+        "this server was started without statistics and reports");
+  }
+
   trace::Service& service_;
+  trace::OfficerReads* const officer_;  // May be null.
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> NewAdminService(trace::Service* service) {
-  return std::make_unique<AdminService>(service);
+std::unique_ptr<grpc::Service> NewAdminService(trace::Service* service,
+                                               trace::OfficerReads* officer) {
+  return std::make_unique<AdminService>(service, officer);
 }
 
 }  // namespace ocoptrace::rpc

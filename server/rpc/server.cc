@@ -112,7 +112,8 @@ absl::StatusOr<bool> IsLoopbackAddress(std::string_view address) {
 }
 
 absl::StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(
-    trace::Service* service, const RpcServerOptions& options) {
+    trace::Service* service, const RpcServerOptions& options,
+    trace::OfficerReads* officer) {
   const std::string& address = options.listen_address;
   absl::StatusOr<bool> loopback = IsLoopbackAddress(address);
   if (!loopback.ok()) return loopback.status();
@@ -150,7 +151,7 @@ absl::StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(
 
   std::unique_ptr<RpcServer> server(new RpcServer());
   server->tls_ = tls;
-  server->services_ = NewAllServices(service);
+  server->services_ = NewAllServices(service, officer);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;

@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/trace/service.h"
+#include "server/trace/stats.h"
 
 namespace grpc {
 class Server;
@@ -69,9 +70,11 @@ class RpcServer {
   // plaintext on a non-loopback address without allow_insecure_remote (the
   // message says to pass --tls-cert/--tls-key). Unavailable: the address
   // cannot be bound (in use, or no such interface) or gRPC rejected the TLS
-  // material.
+  // material. `officer` (may be null) serves Admin.GetStats and
+  // Admin.ListReports and must outlive the server too.
   static absl::StatusOr<std::unique_ptr<RpcServer>> Start(
-      trace::Service* service, const RpcServerOptions& options);
+      trace::Service* service, const RpcServerOptions& options,
+      trace::OfficerReads* officer = nullptr);
 
   // Shuts down with no grace period if Shutdown was not called.
   ~RpcServer();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "server/trace/service.h"
+#include "server/trace/stats.h"
 
 namespace ocoptrace::rpc {
 
@@ -24,12 +25,15 @@ std::unique_ptr<grpc::Service> NewRegistryService(trace::Service* service);
 std::unique_ptr<grpc::Service> NewCertificatesService(trace::Service* service);
 std::unique_ptr<grpc::Service> NewTraceService(trace::Service* service);
 std::unique_ptr<grpc::Service> NewVerifyService(trace::Service* service);
-std::unique_ptr<grpc::Service> NewAdminService(trace::Service* service);
+// `officer` (may be null; then Admin.GetStats and Admin.ListReports answer
+// UNIMPLEMENTED) must outlive the service.
+std::unique_ptr<grpc::Service> NewAdminService(
+    trace::Service* service, trace::OfficerReads* officer = nullptr);
 
 // All of the above and the Labels service (labels_service.h): Registry,
 // Certificates, Trace, Labels, Verify, Admin.
 std::vector<std::unique_ptr<grpc::Service>> NewAllServices(
-    trace::Service* service);
+    trace::Service* service, trace::OfficerReads* officer = nullptr);
 
 }  // namespace ocoptrace::rpc
 

@@ -45,6 +45,10 @@ ConsumerSite::ConsumerSite(trace::Service* service, trace::ScanStore* scans,
                     [this](http::Request request, http::Respond respond) {
                       respond(certificates_->Render(request));
                     });
+  if (options.stats != nullptr) {
+    router_.Add("GET", std::string(kStatsJsonPath),
+                StatsJsonHandler(options.stats, worker_.get()));
+  }
   router_.SetFallback([this](http::Request request, http::Respond respond) {
     site_->Handle(std::move(request), std::move(respond));
   });

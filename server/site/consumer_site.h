@@ -26,6 +26,7 @@
 #include "server/site/certificate_page.h"
 #include "server/site/entry_verifier.h"
 #include "server/site/key_directory.h"
+#include "server/site/stats_json.h"
 #include "server/site/telemetry_sinks.h"
 #include "server/trace/reports.h"
 #include "server/trace/scans.h"
@@ -43,6 +44,9 @@ struct ConsumerSiteOptions {
   // The EPCIS 2.0 REST endpoints' backend (/epcis); none when null. Must
   // outlive the site.
   http::EpcisBackend* epcis = nullptr;
+  // The province's statistics served at GET /stats.json (stats_json.h);
+  // none when null. Must outlive the site.
+  trace::OfficerReads* stats = nullptr;
 };
 
 class ConsumerSite {

@@ -144,6 +144,10 @@ std::string_view MethodName(Method method) {
       return "WhoAmI";
     case Method::kBackup:
       return "Backup";
+    case Method::kGetStats:
+      return "GetStats";
+    case Method::kListReports:
+      return "ListReports";
   }
   return "Unknown";
 }
@@ -201,7 +205,10 @@ std::vector<v1::Role> AllowedRoles(Method method) {
     case Method::kListBatches:
     case Method::kGetHistory:
     case Method::kWhoAmI:
+    case Method::kGetStats:  // Aggregates, public on /stats.json too.
       return {kAdmin, kCertifier, kProducer, kInspector};
+    case Method::kListReports:
+      return {kInspector, kAdmin};
     case Method::kGetLabel:
     case Method::kGetCheckpoint:
     case Method::kGetEntries:

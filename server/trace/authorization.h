@@ -70,6 +70,9 @@ enum class Method {
   kListPrincipals,
   kWhoAmI,
   kBackup,
+  // Admin: the officers' reads (stats.h).
+  kGetStats,
+  kListReports,
 };
 
 // "RegisterProducer", ...
