@@ -112,6 +112,8 @@ absl::StatusOr<std::vector<NoteVerifier>> Cli::ActorKeys() {
     if (verifier.ok()) verifiers.push_back(*std::move(verifier));
   };
   for (const std::string& vkey : keys->actors()) add(vkey);
+  // Label keys sign labels.issued entries on batch chains.
+  for (const std::string& vkey : keys->label()) add(vkey);
   for (const std::string& vkey : keys->revoked()) add(vkey);
   return verifiers;
 }
@@ -263,6 +265,10 @@ void BuildCommandTree(CLI::App& app, Cli& cli) {
   AddTrustCommands(app, cli);
   AddVerifyCommands(app, cli);
   AddProofCommands(app, cli);
+  AddStatsCommands(app, cli);
+  AddReportsCommands(app, cli);
+  AddDemoCommands(app, cli);
+  AddLabelCommands(app, cli);
 }
 
 int RunTracectl(int argc, const char* const* argv, Cli& cli) {

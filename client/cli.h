@@ -103,7 +103,8 @@ class Cli {
   // "trust on first use" notice on stderr.
   absl::StatusOr<NoteVerifier> LogKey();
 
-  // Every actor key the server lists, active and revoked, parsed.
+  // Every key the server lists that signs entries, parsed: actor keys,
+  // label keys (labels.issued) and revoked keys.
   absl::StatusOr<std::vector<NoteVerifier>> ActorKeys();
 
   // The caller's principal (Admin.WhoAmI), fetched once.
@@ -156,6 +157,10 @@ void AddEpcisCommands(CLI::App& app, Cli& cli);  // epcis, export portal
 void AddTrustCommands(CLI::App& app, Cli& cli);        // trust
 void AddVerifyCommands(CLI::App& app, Cli& cli);       // verify
 void AddProofCommands(CLI::App& app, Cli& cli);        // proof
+void AddStatsCommands(CLI::App& app, Cli& cli);        // stats
+void AddReportsCommands(CLI::App& app, Cli& cli);      // reports
+void AddDemoCommands(CLI::App& app, Cli& cli);         // demo
+void AddLabelCommands(CLI::App& app, Cli& cli);        // labels
 
 // Builds the whole command tree on `app`.
 void BuildCommandTree(CLI::App& app, Cli& cli);

@@ -1,6 +1,7 @@
 // tracectl history GTIN/LOT, log checkpoint, log verify: the commands that
 // check the server's answers client-side (verify_history.h).
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -47,6 +48,22 @@ std::pair<std::string, std::string> Describe(const std::string& kind,
     if (event.has_source()) what.push_back("← " + event.source().name());
     if (!event.outcome().empty()) what.push_back("outcome " + event.outcome());
     return {place, absl::StrJoin(what, ", ")};
+  }
+  if (kind == "labels.issued") {
+    v1::LabelsIssued issued;
+    if (!issued.ParseFromString(body)) return {"", "(body does not parse)"};
+    return {"", absl::StrCat("labels issued: ", issued.count(),
+                             issued.with_pins() ? ", with scratch PINs" : "")};
+  }
+  if (kind == "labels.voided") {
+    v1::LabelsVoided voided;
+    if (!voided.ParseFromString(body)) return {"", "(body does not parse)"};
+    std::string serials = absl::StrJoin(
+        voided.serials().begin(),
+        voided.serials().begin() + std::min(voided.serials_size(), 3), " ");
+    if (voided.serials_size() > 3) absl::StrAppend(&serials, " …");
+    return {"", absl::StrCat("labels voided: ", voided.serials_size(), " (",
+                             serials, "): ", voided.reason())};
   }
   return {"", ""};
 }

@@ -302,6 +302,18 @@ void Service::GetHistory(const Caller& caller,
     } else if (!EventStep(kind).empty()) {
       auto body = ParseBody<v1::TraceEvent>(stored.body, BodyType::kTraceEvent);
       if (body.ok()) *item->mutable_event() = std::move(*body);
+    } else if (kind == kinds::kLabelsIssued) {
+      auto body =
+          ParseBody<v1::LabelsIssued>(stored.body, BodyType::kLabelsIssued);
+      // Without the serial list: it is in the body bytes below already.
+      if (body.ok()) {
+        body->clear_serials();
+        *item->mutable_labels_issued() = std::move(*body);
+      }
+    } else if (kind == kinds::kLabelsVoided) {
+      auto body =
+          ParseBody<v1::LabelsVoided>(stored.body, BodyType::kLabelsVoided);
+      if (body.ok()) *item->mutable_labels_voided() = std::move(*body);
     }
     v1::ProvenEntry* proven = item->mutable_proven();
     proven->mutable_entry()->set_index(stored.index);
