@@ -304,20 +304,12 @@ void EpcisCaptureRun::CheckEvent(size_t event_index) {
 }
 
 void EpcisCaptureRun::Append() {
-  std::vector<size_t> order;
-  for (size_t i = 0; i < tasks_.size(); ++i) {
-    if (!tasks_[i].skip) order.push_back(i);
-  }
-  auto free = [this](const Task& task) {
-    if (busy_subjects_.count(task.subject) > 0) return false;
-    for (const std::string& input : task.inputs) {
-      if (busy_subjects_.count(input) > 0) return false;
-    }
-    return true;
-  };
-  size_t next = 0;
-  uint32_t published = 0;
   std::unique_lock<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (!tasks_[i].skip) queues_[tasks_[i].subject].push_back(i);
+  }
+  for (const auto& [subject, queue] : queues_) Consider(queue.front());
+  uint32_t published = 0;
   for (;;) {
     if (!retries_.empty()) {
       const size_t retry = retries_.back();
@@ -337,24 +329,35 @@ void EpcisCaptureRun::Append() {
       continue;
     }
     const bool stop = halted_ || owner_->stopping();
-    if (stop || next == order.size()) {
-      if (in_flight_ == 0) break;
-      changed_.wait(lock);
+    if (!stop && !ready_.empty() &&
+        in_flight_ < EpcisCaptures::kMaxInFlight) {
+      const size_t next = ready_.front();
+      ready_.pop_front();
+      ++in_flight_;
+      tasks_[next].launched = true;
+      lock.unlock();
+      Launch(next);
+      lock.lock();
       continue;
     }
-    Task& task = tasks_[order[next]];
-    if (in_flight_ >= EpcisCaptures::kMaxInFlight || !free(task)) {
-      changed_.wait(lock);
-      continue;
-    }
-    busy_subjects_.insert(task.subject);
-    ++in_flight_;
-    task.launched = true;
-    ++next;
-    lock.unlock();
-    Launch(order[next - 1]);
-    lock.lock();
+    // Nothing to launch now: done when nothing is in flight either.
+    if (in_flight_ == 0) break;
+    changed_.wait(lock);
   }
+}
+
+void EpcisCaptureRun::Consider(size_t task_index) {
+  const Task& task = tasks_[task_index];
+  for (const std::string& input : task.inputs) {
+    auto queue = queues_.find(input);
+    if (input != task.subject && queue != queues_.end() &&
+        !queue->second.empty() && queue->second.front() < task_index) {
+      // An earlier entry of the input batch (its creation) goes first.
+      waiting_on_.emplace(input, task_index);
+      return;
+    }
+  }
+  ready_.push_back(task_index);
 }
 
 void EpcisCaptureRun::Launch(size_t task_index) {
@@ -409,8 +412,16 @@ void EpcisCaptureRun::OnAppended(size_t task_index,
     task.status = result.status();
     if (Rollback()) halted_ = true;
   }
-  busy_subjects_.erase(task.subject);
   --in_flight_;
+  // The batch's next entry, and entries that waited for this batch.
+  std::deque<size_t>& queue = queues_[task.subject];
+  queue.pop_front();
+  if (!queue.empty()) Consider(queue.front());
+  auto [first, last] = waiting_on_.equal_range(task.subject);
+  std::vector<size_t> waiting;
+  for (auto it = first; it != last; ++it) waiting.push_back(it->second);
+  waiting_on_.erase(first, last);
+  for (size_t index : waiting) Consider(index);
   // Notified under the lock: the run may end as soon as the worker wakes.
   changed_.notify_all();
 }

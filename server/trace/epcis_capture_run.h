@@ -10,7 +10,9 @@
 #define OCOPTRACE_SERVER_TRACE_EPCIS_CAPTURE_RUN_H_
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -70,6 +72,9 @@ class EpcisCaptureRun {
   void Check();
   void CheckEvent(size_t event_index);
   void Append();
+  // Puts the front entry of its batch in ready_, unless it must wait for
+  // an input batch (waiting_on_). Requires mutex_.
+  void Consider(size_t task_index);
   void Launch(size_t task_index);
   void OnAppended(size_t task_index, absl::StatusOr<v1::EntryReceipt> result);
   void Summarise();
@@ -98,7 +103,13 @@ class EpcisCaptureRun {
   // Append state, guarded by mutex_.
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::set<std::string> busy_subjects_;
+  // Per batch, its entries not yet finished, in document order: only the
+  // front one may be in flight.
+  std::map<std::string, std::deque<size_t>> queues_;
+  // Entries that wait until an input batch's earlier entries finished.
+  std::multimap<std::string, size_t> waiting_on_;
+  // Entries that may be launched now, in document order of readiness.
+  std::deque<size_t> ready_;
   std::vector<size_t> retries_;
   size_t in_flight_ = 0;
   bool halted_ = false;

@@ -260,11 +260,23 @@ TEST_F(BadInputTest, BodyOverTheLedgerLimitNamesTheLimit) {
 TEST_F(BadInputTest, OversizedMessageIsRefusedByGrpcItself) {
   Remember(trace::BatchSubject(kGtin, kLot));
   v1::SignedEntry entry = SignedStoringEvent(story_.producer_key.signer);
-  entry.set_body(std::string(5 << 20, 'x'));  // Over the 4 MiB default.
+  // Over the server's 16 MiB receive limit (sized for EPCIS documents).
+  entry.set_body(std::string(17 << 20, 'x'));
   grpc::Status status = SendEvent(entry);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
   EXPECT_FALSE(status.error_message().empty());
+  ExpectNothingWritten();
+}
+
+TEST_F(BadInputTest, OversizedEntryBodyIsRefusedByTheService) {
+  Remember(trace::BatchSubject(kGtin, kLot));
+  v1::SignedEntry entry = SignedStoringEvent(story_.producer_key.signer);
+  entry.set_body(std::string(5 << 20, 'x'));  // Under gRPC's limit.
+  grpc::Status status = SendEvent(entry);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("body"));
   ExpectNothingWritten();
 }
 
