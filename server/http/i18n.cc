@@ -126,6 +126,11 @@ constexpr std::array<Translation, static_cast<size_t>(Msg::kCount)> kTable = {{
     {Msg::kPinWrong, "Mã PIN không đúng.", "Wrong PIN."},
     {Msg::kPinNotUsed, "Lô hàng này không dùng mã PIN.",
      "This batch has no PINs."},
+    {Msg::kPinLocked,
+     "Đã có quá nhiều lần nhập sai mã PIN của tem này; mã không còn được "
+     "kiểm tra. Nếu không phải bạn đã nhập, hãy báo cáo tem đáng ngờ.",
+     "Too many wrong PINs were tried for this label; its PIN is no longer "
+     "checked. If it was not you, please report the label."},
     {Msg::kReportTitle, "Báo cáo tem đáng ngờ", "Report a suspect label"},
     {Msg::kReportHelp,
      "Thông tin được gửi đến cán bộ kiểm tra. Không ghi thông tin cá nhân.",

@@ -99,6 +99,7 @@ enum class Msg {
   kPinAlreadyCheckedText,
   kPinWrong,
   kPinNotUsed,
+  kPinLocked,
   kReportTitle,
   kReportHelp,
   kReportPlace,

@@ -278,6 +278,10 @@ void PageHandler::HandlePin(const Request& request,
             return respond(OutcomePage(200, "bad",
                                        std::string(T(Msg::kPinWrong, lang)), "",
                                        lang, back));
+          case Outcome::kLocked:
+            return respond(OutcomePage(200, "bad",
+                                       std::string(T(Msg::kPinLocked, lang)),
+                                       "", lang, back));
           case Outcome::kNoPins:
             return respond(OutcomePage(200, "info",
                                        std::string(T(Msg::kPinNotUsed, lang)),

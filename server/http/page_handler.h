@@ -72,6 +72,7 @@ struct PinCheckResult {
     kFirstCheck,      // Correct PIN, first time: now marked verified.
     kAlreadyChecked,  // Correct PIN, verified before at first_checked.
     kWrongPin,
+    kLocked,  // Too many wrong PINs: no longer checked.
     kNoPins,  // The batch has no PINs.
     kUnknownLabel,
   };

@@ -40,9 +40,12 @@ absl::StatusOr<http::PinCheckResult> PinChecks::CheckNow(
   }
   absl::StatusOr<trace::PinCheck> check =
       service_->CheckPin(label.gtin14, label.serial, pin);
-  if (absl::IsInvalidArgument(check.status()) ||
-      absl::IsResourceExhausted(check.status())) {
+  if (absl::IsInvalidArgument(check.status())) {
     result.outcome = Outcome::kWrongPin;
+    return result;
+  }
+  if (absl::IsResourceExhausted(check.status())) {
+    result.outcome = Outcome::kLocked;
     return result;
   }
   if (absl::IsNotFound(check.status())) {

@@ -89,7 +89,7 @@ absl::Status CheckIssuerLevel(const v1::CertificateRecord& record,
     case 4:
       allowed = level == v1::ISSUER_LEVEL_PROVINCIAL ||
                 level == v1::ISSUER_LEVEL_CENTRAL;
-      needs = "4★ needs a provincial issuer";
+      needs = "4★ needs a provincial or central issuer";
       break;
     case 5:
       allowed = level == v1::ISSUER_LEVEL_CENTRAL;

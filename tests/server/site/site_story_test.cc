@@ -316,6 +316,22 @@ TEST_F(SiteStoryTest, ScratchPinFirstCheckThenAlreadyChecked) {
   EXPECT_THAT(page.body, HasSubstr("data-reason=\"pin_used\""));
 }
 
+TEST_F(SiteStoryTest, TooManyWrongPinsLockTheLabelAndSaySo) {
+  const v1::IssuedLabel& label = story_.labels[4];
+  ASSERT_EQ(label.pin().size(), 8u);
+  const std::string pin_path = "/pin" + PathOf(label.url());
+  for (int i = 0; i < 10; ++i) {
+    HttpReply wrong = HttpPostForm(port_, pin_path, "pin=00000000");
+    ASSERT_EQ(wrong.status, 200);
+    EXPECT_THAT(wrong.body, HasSubstr("Mã PIN không đúng.")) << i;
+  }
+  // Even the right PIN is no longer checked; the shopper is told why.
+  HttpReply locked = HttpPostForm(port_, pin_path, "pin=" + label.pin());
+  ASSERT_EQ(locked.status, 200);
+  EXPECT_THAT(locked.body, HasSubstr("quá nhiều lần nhập sai mã PIN"));
+  EXPECT_THAT(locked.body, Not(HasSubstr("Mã PIN không đúng.")));
+}
+
 TEST_F(SiteStoryTest, SuspectReportIsStoredForInspectors) {
   const v1::IssuedLabel& label = story_.labels[0];
   HttpReply reply = HttpPostForm(

@@ -106,7 +106,7 @@ TEST(RulesTest, IssuerLevels) {
   record = FourStars();
   record.set_issuer_level(v1::ISSUER_LEVEL_DISTRICT);
   EXPECT_THAT(Message(ValidateCertificateRecord(record)),
-              HasSubstr("4★ needs a provincial issuer"));
+              HasSubstr("4★ needs a provincial or central issuer"));
   record.set_stars(3);
   record.set_score(55);
   EXPECT_TRUE(ValidateCertificateRecord(record).ok());  // 3★ by a district...
