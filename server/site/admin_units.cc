@@ -6,7 +6,6 @@
 namespace ocoptrace::site {
 namespace {
 
-constexpr std::string_view kReformDay = "2025-07-01";
 constexpr std::string_view kNewProvince = "tỉnh Thái Nguyên";
 
 // Former communes and wards of Bắc Kạn and the unit each is part of since
@@ -117,8 +116,8 @@ std::string CurrentAdminUnit(const v1::Address& address) {
     }
     return joined;
   }
-  const std::string& recorded_on = address.recorded_on().iso_date();
-  if (!recorded_on.empty() && recorded_on >= kReformDay) return "";
+  // The former province names its address as pre-reform whenever it was
+  // entered (an old certificate's address may be registered today).
   if (!InFormerBacKan(address)) return "";
   std::string_view commune;
   for (const v1::AdminUnit& unit : address.units_at_time()) {

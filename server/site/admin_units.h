@@ -4,7 +4,7 @@
 // 1683/NQ-UBTVQH15). Addresses are kept exactly as printed; the scan page
 // adds "now part of …" from this table. It holds the successions of the
 // first deployment's area (the former Bắc Kạn, domain.md §3); an address
-// elsewhere, or one recorded after the reform, is left alone.
+// elsewhere is left alone.
 //
 // Thread-safety: pure functions.
 
@@ -20,9 +20,11 @@ namespace ocoptrace::site {
 // The commune or ward and province the address is in today, e.g.
 // "Xã Côn Minh, tỉnh Thái Nguyên", from the address's current_units when
 // the server filled them, else from its units at the time (or, without
-// those, the "xã …"/"phường …" and "tỉnh …" names in its text) through the
-// succession table. "" when the address is not in a reorganised unit, was
-// recorded on or after 2025-07-01, or cannot be placed.
+// those, the "xã …"/"phường …" name in its text) through the succession
+// table — whenever the address names the former province (code 06 or
+// "Bắc Kạn"): such an address is pre-reform even if it was entered later,
+// copied from an old certificate or label. "" when the address is not in
+// a reorganised unit or cannot be placed.
 std::string CurrentAdminUnit(const v1::Address& address);
 
 }  // namespace ocoptrace::site
