@@ -153,7 +153,7 @@ step="decode"
 pdftoppm -r 300 -gray "$work/labels.pdf" "$work/page"
 pages=("$work"/page-*.pgm)
 [[ ${#pages[@]} -eq 2 ]] || fail "expected 2 pages (24 + 6 labels), got ${#pages[@]}"
-zbarimg --raw -q -Sdisable -Sqrcode.enable "${pages[@]}" | sort >"$work/decoded.txt" || true
+zbarimg --nodbus --raw -q -Sdisable -Sqrcode.enable "${pages[@]}" | sort >"$work/decoded.txt" || true
 [[ "$(wc -l <"$work/decoded.txt")" -eq 30 ]] ||
   { cat "$work/decoded.txt" >&2; fail "zbarimg decoded $(wc -l <"$work/decoded.txt") QR codes, expected 30"; }
 [[ "$(sort -u "$work/decoded.txt" | wc -l)" -eq 30 ]] || fail "decoded URLs repeat"
