@@ -13,20 +13,21 @@ build_packages=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   librocksdb-dev
   libqrencode-dev libpng-dev libcairo2-dev fonts-dejavu-core
-  libzbar-dev
+  libzbar-dev libjpeg-dev
   nlohmann-json3-dev libcli11-dev libboost-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zbar-tools poppler-utils python3 python3-jsonschema
   chromium chromium-driver
-  wrk nginx-light curl
+  wrk nginx-light curl git
+  clang  # tests/fuzz/run.sh (libFuzzer; not part of tests/run.sh)
 )
 
 packages=("${build_packages[@]}" "${test_packages[@]}")
 if [[ "${1:-}" == "--runtime" ]]; then
   packages=(libssl3 libprotobuf32 libgrpc++1.51 librocksdb7.8 libqrencode4
-            libpng16-16 libcairo2 fonts-dejavu-core libzbar0)
+            libpng16-16 libcairo2 fonts-dejavu-core libzbar0 libjpeg62-turbo)
 fi
 
 missing=()
