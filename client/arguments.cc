@@ -252,6 +252,15 @@ absl::StatusOr<v1::OriginReference> ParseOrigin(std::string_view text) {
 
 v1::AppliedStandard ParseStandard(std::string_view text) {
   static const char* const kKinds[] = {"TCVN", "QCVN", "TCCS", "ISO", "CODEX"};
+  std::string declaration;
+  if (const size_t semicolon = text.find(';');
+      semicolon != std::string_view::npos) {
+    declaration = std::string(absl::StripAsciiWhitespace(
+        absl::string_view(text.data() + semicolon + 1,
+                          text.size() - semicolon - 1)));
+    text = text.substr(0, semicolon);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  }
   std::string first(text.substr(0, text.find(' ')));
   first = absl::AsciiStrToUpper(first);
   v1::AppliedStandard standard;
@@ -260,6 +269,7 @@ v1::AppliedStandard ParseStandard(std::string_view text) {
     if (first == kind) standard.set_kind(kind);
   }
   standard.set_code(std::string(text));
+  standard.set_declaration_number(declaration);
   return standard;
 }
 

@@ -68,7 +68,8 @@ absl::StatusOr<v1::OriginReference> ParseOrigin(std::string_view text);
 
 // "TCCS 01:2021/HTXTH" -> AppliedStandard{kind "TCCS", code "TCCS
 // 01:2021/HTXTH"}: the kind is the first word when it is one of TCVN,
-// QCVN, TCCS, ISO, CODEX, else "OTHER".
+// QCVN, TCCS, ISO, CODEX, else "OTHER". Text after a ';' is the
+// self-declaration number: "TCCS 01:2021/HTXTH;01/2021/HTXTH".
 v1::AppliedStandard ParseStandard(std::string_view text);
 
 // Enum words. Each accepts the lower-case words listed and the proto

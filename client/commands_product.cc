@@ -124,7 +124,10 @@ absl::Status RunProductUpdate(Cli& cli, const ProductOptions& options) {
 std::string StandardsText(const v1::ProductRecord& record) {
   std::vector<std::string> codes;
   for (const v1::AppliedStandard& standard : record.standards()) {
-    codes.push_back(standard.code());
+    codes.push_back(standard.declaration_number().empty()
+                        ? standard.code()
+                        : absl::StrCat(standard.code(), " (tự công bố ",
+                                       standard.declaration_number(), ")"));
   }
   return absl::StrJoin(codes, "; ");
 }
@@ -211,7 +214,9 @@ void AddProductFlags(CLI::App* command, ProductOptions& options,
   command->add_option("--producer", options.producer,
                       "Owner producer id (default: yours)");
   command->add_option("--standard", options.standards,
-                      "Applied standard, e.g. \"TCCS 01:2021/HTXTH\" "
+                      "Applied standard, e.g. \"TCCS 01:2021/HTXTH\", with "
+                      "its self-declaration (tự công bố) number after a "
+                      "';': \"TCCS 01:2021/HTXTH;01/2021/HTXTH\" "
                       "(repeatable)");
   command->add_option("--shelf-life-days", options.shelf_life_days,
                       "Shelf life in days");

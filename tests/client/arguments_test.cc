@@ -126,6 +126,15 @@ TEST(ParseStandardTest, KindFromFirstWord) {
   EXPECT_EQ(standard.code(), "TCCS 01:2021/HTXTH");
   EXPECT_EQ(ParseStandard("tcvn 7879:2008").kind(), "TCVN");
   EXPECT_EQ(ParseStandard("HACCP").kind(), "OTHER");
+  EXPECT_TRUE(standard.declaration_number().empty());
+}
+
+TEST(ParseStandardTest, SelfDeclarationNumberAfterSemicolon) {
+  v1::AppliedStandard standard =
+      ParseStandard("TCCS 01:2021/HTXTH ; 01/2021/HTXTH-TCB");
+  EXPECT_EQ(standard.kind(), "TCCS");
+  EXPECT_EQ(standard.code(), "TCCS 01:2021/HTXTH");
+  EXPECT_EQ(standard.declaration_number(), "01/2021/HTXTH-TCB");
 }
 
 TEST(EnumWordsTest, ParseAndShow) {
