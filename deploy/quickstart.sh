@@ -97,7 +97,7 @@ else
   build="$repo/build/dev"
   deploy/install-deps.sh
   if [[ ! -x "$build/server/traced" || ! -x "$build/client/tracectl" ]]; then
-    say "quickstart: building ocoptrace (the first build takes a while)..."
+    say "quickstart: building ocoptrace in build/dev (the first build takes a while; log: var/build.log)..."
   fi
   deploy/build.sh dev >var/build.log 2>&1 || {
     tail -n 30 var/build.log >&2
