@@ -74,6 +74,7 @@ constexpr std::array<Translation, static_cast<size_t>(Msg::kCount)> kTable = {{
     {Msg::kGtin, "Mã sản phẩm (GTIN)", "Product code (GTIN)"},
     {Msg::kGroup, "Nhóm sản phẩm", "Product group"},
     {Msg::kStandard, "Tiêu chuẩn áp dụng", "Standard applied"},
+    {Msg::kBrand, "Nhãn hiệu", "Brand"},
     {Msg::kProducer, "Chủ thể sản xuất", "Producer"},
     {Msg::kLegalForm, "Loại hình", "Legal form"},
     {Msg::kOrigin, "Địa chỉ (như in trên nhãn)", "Address (as printed)"},

@@ -60,6 +60,7 @@ enum class Msg {
   kGtin,
   kGroup,
   kStandard,
+  kBrand,
   kProducer,
   kLegalForm,
   kOrigin,

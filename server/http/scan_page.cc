@@ -151,6 +151,7 @@ void RenderProduct(Writer& w, const ScanPageModel& model,
       .Row(T(Msg::kGtin, lang), model.gtin14)
       .Row(T(Msg::kGroup, lang), model.group)
       .Row(T(Msg::kStandard, lang), model.standard)
+      .Row(T(Msg::kBrand, lang), model.brand)
       .Row(T(Msg::kProducer, lang), model.producer_name)
       .Row(T(Msg::kLegalForm, lang), model.legal_form);
   if (!model.address_as_printed.empty()) {

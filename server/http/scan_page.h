@@ -140,6 +140,7 @@ struct ScanPageModel {
   std::string image_url;  // "" for none; http(s) or path-absolute only.
   std::string group;      // OCOP group, e.g. "Thực phẩm".
   std::string standard;   // e.g. "TCCS 01:2023/TH".
+  std::string brand;      // Brand or collective mark; "" for none.
   // Producer.
   std::string producer_name;
   std::string legal_form;  // e.g. "Hợp tác xã".

@@ -64,7 +64,8 @@ std::string RenderScanPageJson(const ScanPageModel& model,
   out["product"] = Json{{"name", model.product_name},
                         {"image", model.image_url},
                         {"group", model.group},
-                        {"standard", model.standard}};
+                        {"standard", model.standard},
+                        {"brand", model.brand}};
   out["producer"] =
       Json{{"name", model.producer_name}, {"legal_form", model.legal_form}};
   out["origin"] = Json{{"address_as_printed", model.address_as_printed},

@@ -192,6 +192,7 @@ absl::StatusOr<http::ScanPageModel> Catalog::Build(
   m.image_url = product.image_url;
   m.group = product.group;
   m.standard = product.standard;
+  m.brand = product.brand;
   m.producer_name = product.producer_name;
   m.legal_form = product.legal_form;
   m.address_as_printed = product.address_as_printed;

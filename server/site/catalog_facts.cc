@@ -147,6 +147,7 @@ absl::StatusOr<ProductFacts> LoadProduct(trace::Service& service,
     if (!facts.standard.empty()) facts.standard += "; ";
     facts.standard += standard.code();
   }
+  facts.brand = record.brand();
   facts.producer_id = record.producer_id();
 
   v1::GetProducerRequest producer_request;

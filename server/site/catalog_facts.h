@@ -44,6 +44,7 @@ struct ProductFacts {
   std::string image_url;  // http(s) only; "" otherwise.
   std::string group;      // Vietnamese name of the OCOP group.
   std::string standard;   // Applied standards' codes, "; "-joined.
+  std::string brand;      // Brand or collective mark; "" for none.
   std::string producer_id;
   std::string producer_name;
   std::string legal_form;

@@ -94,6 +94,8 @@ TEST_F(SiteStoryTest, LabelUrlRedirectsToAGenuinePage) {
   EXPECT_THAT(html, HasSubstr("Hợp tác xã"));
   EXPECT_THAT(html, HasSubstr("Thực phẩm"));
   EXPECT_THAT(html, HasSubstr("TCCS 01:2021/HTXTH"));
+  EXPECT_THAT(html, HasSubstr("<dt>Nhãn hiệu</dt><dd>Miến dong Tài Hoan Na "
+                              "Rì</dd>"));
   EXPECT_THAT(html,
               HasSubstr("thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn"));
   EXPECT_THAT(html, HasSubstr("Xã Côn Minh, tỉnh Thái Nguyên"));

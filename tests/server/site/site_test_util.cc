@@ -112,9 +112,11 @@ absl::StatusOr<SiteStory> PlaySiteStory(SiteServer& server, int labels) {
   TestClient producer_client(server.rpc_target(), story.producer_token);
   TestClient certifier_client(server.rpc_target(), story.certifier_token);
   clock.Advance(absl::Hours(1));
+  v1::ProductRecord product_record =
+      rpctest::ProductRecordFor(kGtin, rpctest::kProducerId);
+  product_record.set_brand("Miến dong Tài Hoan Na Rì");
   auto product = rpctest::RegisterProduct(
-      producer_client, story.producer_key.signer,
-      rpctest::ProductRecordFor(kGtin, rpctest::kProducerId), clock.Now());
+      producer_client, story.producer_key.signer, product_record, clock.Now());
   if (!product.ok()) return StepError("RegisterProduct", product);
   clock.Advance(absl::Hours(1));
   auto certificate = rpctest::IssueCertificate(
