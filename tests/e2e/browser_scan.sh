@@ -17,64 +17,14 @@
 #
 #   bash tests/e2e/browser_scan.sh build/dev
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-build/dev}"
-[[ "$build" = /* ]] || build="$repo/$build"
-traced="$build/server/traced"
-tracectl="$build/client/tracectl"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+e2e_begin browser_scan "${1:-build/dev}" labelgen/labelgen \
+  tests/client/issue_labels_tool
+e2e_require chromium zbarimg python3
 labelgen="$build/labelgen/labelgen"
 issue_labels="$build/tests/client/issue_labels_tool"
-for binary in "$traced" "$tracectl" "$labelgen" "$issue_labels"; do
-  if [[ ! -x "$binary" ]]; then
-    echo "browser_scan: $binary is missing; build first (deploy/build.sh dev)" >&2
-    exit 1
-  fi
-done
-for tool in chromium zbarimg python3; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "browser_scan: $tool is not installed (deploy/install-deps.sh installs it)" >&2
-    exit 1
-  fi
-done
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ocoptrace-browser.XXXXXX")"
 artifacts="$build/artifacts/browser_scan"
 mkdir -p "$artifacts"
-traced_pid=""
-step="setup"
-
-cleanup() {
-  local status=$?
-  if [[ -n "$traced_pid" ]] && kill -0 "$traced_pid" 2>/dev/null; then
-    kill -TERM "$traced_pid" 2>/dev/null || true
-    wait "$traced_pid" 2>/dev/null || true
-  fi
-  if [[ $status -ne 0 ]]; then
-    echo "browser_scan: FAILED at step: $step" >&2
-    if [[ -f "$work/traced.log" ]]; then
-      echo "--- last lines of traced's log:" >&2
-      tail -n 20 "$work/traced.log" >&2
-    fi
-  fi
-  rm -rf "$work"
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "browser_scan: $*" >&2
-  exit 1
-}
-
-as() {
-  local user="$1"
-  shift
-  env -u OCOPTRACE_CONFIG -u OCOPTRACE_SERVER -u OCOPTRACE_TOKEN \
-    -u OCOPTRACE_KEY -u OCOPTRACE_KEY_NAME -u OCOPTRACE_CA_CERT \
-    HOME="$work/home/$user" USER="$user" "$tracectl" --timeout 20 "$@"
-}
 
 # Headless Chromium as the machine allows it (no sandbox as root, no
 # background network), a fresh profile each time, as a phone set to
@@ -86,40 +36,21 @@ browse() {
     --user-data-dir="$(mktemp -d "$work/chromium.XXXXXX")" "$@" 2>>"$work/chromium.log"
 }
 
-hours_ago() {
-  date -u -d "@$(($(date +%s) - $1 * 3600 + 7 * 3600))" +%Y-%m-%dT%H:%M:%S+07:00
-}
-days_from_today() {
-  date -u -d "@$(($(date +%s) + $1 * 86400 + 7 * 3600))" +%Y-%m-%d
-}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 gtin=8934563123451
 lot=L2024A
-start_seconds=$SECONDS
 
 # --- 1. traced with the consumers' door -------------------------------------
 step="traced --init"
 http_port="$(free_port)"
 base="http://127.0.0.1:$http_port"
-"$traced" --init --data "$work/data" --origin e2e.ocop.test \
-  --resolver-base "$base" --http "127.0.0.1:$http_port" >"$work/init.txt"
+e2e_init_traced "$work/data" --resolver-base "$base" --http "127.0.0.1:$http_port"
 grep -q '"http": "127.0.0.1:'"$http_port"'"' "$work/data/traced.json" ||
   fail "--init did not save the HTTP address in traced.json"
-admin_token="$(awk '/tracectl config set token/ {print $NF}' "$work/init.txt")"
-[[ -n "$admin_token" ]] || fail "no admin token printed"
 
 step="start traced"
-"$traced" --data "$work/data" --listen 127.0.0.1:0 2>"$work/traced.log" &
-traced_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
-  grep -q "^traced: serving HTTP on 127.0.0.1:$http_port " "$work/traced.log" &&
-    [[ -n "$address" ]] && break
-  kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
+e2e_start_traced "$work/traced.log" --data "$work/data" --listen 127.0.0.1:0
+for _ in $(seq 1 50); do
+  grep -q "^traced: serving HTTP on 127.0.0.1:$http_port " "$work/traced.log" && break
   sleep 0.1
 done
 grep -q "^traced: serving HTTP on 127.0.0.1:$http_port " "$work/traced.log" ||
@@ -129,28 +60,8 @@ echo "browser_scan: traced on $address (gRPC) and $base (HTTP)"
 
 # --- 2. The story, with tracectl ---------------------------------------------
 step="story"
-as admin init --name e2e-admin --server "$address" --token "$admin_token" \
-  >/dev/null 2>&1
-as admin producer add --id htx-tai-hoan --name "HTX Tài Hoan" \
-  --form cooperative --tax-code 4700123456 \
-  --address "thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn" \
-  --commune-name "Xã Côn Minh" --province-code 06 --province-name "Tỉnh Bắc Kạn" \
-  >/dev/null
-token_of() { sed -n 's/.*"token": "\([^"]*\)".*/\1/p'; }
-producer_token="$(as admin principal create --name htx-tai-hoan-staff \
-  --role producer --producer htx-tai-hoan --display-name "Tổ sản xuất" --json |
-  token_of)"
-certifier_token="$(as admin principal create --name ocop-council \
-  --role certifier --json | token_of)"
-[[ -n "$producer_token" && -n "$certifier_token" ]] || fail "no principal tokens"
-as producer init --name htx-tai-hoan-1 --server "$address" \
-  --token "$producer_token" >/dev/null 2>&1
-as certifier init --name ocop-council-1 --server "$address" \
-  --token "$certifier_token" >/dev/null 2>&1
-as admin key add --vkey "$(as producer key mine)" --role producer \
-  --producer htx-tai-hoan >/dev/null
-as admin key add --vkey "$(as certifier key mine)" --role certifier \
-  --holder ocop-council >/dev/null
+e2e_add_cooperative
+e2e_add_certifier
 as producer product add --gtin "$gtin" --name "Miến dong Tài Hoan" \
   --group food --standard "TCCS 01:2021/HTXTH" --shelf-life-days 365 \
   --net-content "500 g" >/dev/null
@@ -251,10 +162,7 @@ check 'data-status="active"'
 check 'Chứng nhận còn hiệu lực'
 
 step="stop traced"
-kill -TERM "$traced_pid"
-wait "$traced_pid" || fail "traced did not stop cleanly"
-traced_pid=""
-grep -q "serving HTTP" "$work/traced.log"
+e2e_stop_traced
 
 echo "browser_scan: screenshots in $artifacts"
-echo "browser_scan: ok in $((SECONDS - start_seconds)) s"
+e2e_done

@@ -20,72 +20,14 @@
 #
 #   bash tests/e2e/epcis_roundtrip.sh build/dev
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-build/dev}"
-[[ "$build" = /* ]] || build="$repo/$build"
-traced="$build/server/traced"
-tracectl="$build/client/tracectl"
-for binary in "$traced" "$tracectl"; do
-  if [[ ! -x "$binary" ]]; then
-    echo "epcis_roundtrip: $binary is missing; build first" >&2
-    exit 1
-  fi
-done
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ocoptrace-epcis.XXXXXX")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+e2e_begin epcis_roundtrip "${1:-build/dev}"
+e2e_timeout=60
 declare -A pid
-step="setup"
-
-cleanup() {
-  local status=$?
-  for server in "${!pid[@]}"; do
-    if kill -0 "${pid[$server]}" 2>/dev/null; then
-      kill -TERM "${pid[$server]}" 2>/dev/null || true
-      wait "${pid[$server]}" 2>/dev/null || true
-    fi
-  done
-  if [[ $status -ne 0 ]]; then
-    echo "epcis_roundtrip: FAILED at step: $step" >&2
-    for log in "$work"/traced-*.log; do
-      [[ -f "$log" ]] || continue
-      echo "--- last lines of $log:" >&2
-      tail -n 15 "$log" >&2
-    done
-  fi
-  rm -rf "$work"
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "epcis_roundtrip: $*" >&2
-  exit 1
-}
-
-# tracectl as USER (own HOME and config; nothing from the environment).
-as() {
-  local user="$1"
-  shift
-  env -u OCOPTRACE_CONFIG -u OCOPTRACE_SERVER -u OCOPTRACE_TOKEN \
-    -u OCOPTRACE_KEY -u OCOPTRACE_KEY_NAME -u OCOPTRACE_CA_CERT \
-    HOME="$work/home/$user" USER="$user" "$tracectl" --timeout 60 "$@"
-}
-
-hours_ago() {
-  date -u -d "@$(($(date +%s) - $1 * 3600 + 7 * 3600))" +%Y-%m-%dT%H:%M:%S+07:00
-}
-days_from_today() {
-  date -u -d "@$(($(date +%s) + $1 * 86400 + 7 * 3600))" +%Y-%m-%d
-}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 serves_http=0
 if "$traced" --help 2>&1 | grep -q -- "--http"; then serves_http=1; fi
-declare -A address http
+declare -A grpc http  # gRPC and HTTP host:port of each server
 
 # start SERVER: a fresh traced (own data directory, free loopback ports).
 start() {
@@ -97,17 +39,11 @@ start() {
     http[$server]="127.0.0.1:$(free_port)"
     flags+=(--http "${http[$server]}" --resolver-base "http://${http[$server]}")
   fi
-  "$traced" "${flags[@]}" 2>"$work/traced-$server.log" &
-  pid[$server]=$!
-  address[$server]=""
-  for _ in $(seq 1 100); do
-    address[$server]="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' \
-      "$work/traced-$server.log")"
-    [[ -n "${address[$server]}" ]] && break
-    kill -0 "${pid[$server]}" 2>/dev/null || fail "traced $server exited while starting"
-    sleep 0.1
-  done
-  [[ -n "${address[$server]}" ]] || fail "traced $server did not report its address"
+  e2e_start_traced "$work/traced-$server.log" "${flags[@]}"
+  pid[$server]=$traced_pid
+  e2e_pids+=("$traced_pid")
+  traced_pid=""
+  grpc[$server]="$address"
 }
 
 # setup SERVER: admin, the cooperative, its producer user and key, the
@@ -116,7 +52,7 @@ setup() {
   local server="$1" admin="admin-$1" producer="producer-$1" lc="${1,,}"
   local token
   token="$(awk '/tracectl config set token/ {print $NF}' "$work/init-$server.txt")"
-  as "$admin" init --name "$admin" --server "${address[$server]}" \
+  as "$admin" init --name "$admin" --server "${grpc[$server]}" \
     --token "$token" >/dev/null 2>&1
   as "$admin" producer add --id htx-tai-hoan --name "HTX Tài Hoan" \
     --form cooperative --tax-code 4700123456 \
@@ -127,7 +63,7 @@ setup() {
     sed -n 's/.*"token": "\([^"]*\)".*/\1/p')"
   [[ -n "$producer_token" ]] || fail "no producer token on $server"
   as "$producer" init --name "htx-tai-hoan-$lc-1" \
-    --server "${address[$server]}" --token "$producer_token" >/dev/null 2>&1
+    --server "${grpc[$server]}" --token "$producer_token" >/dev/null 2>&1
   as "$admin" key add --vkey "$(as "$producer" key mine)" --role producer \
     --producer htx-tai-hoan >/dev/null
   as "$producer" product add --gtin "$gtin" --name "Miến dong Tài Hoan" \
@@ -138,12 +74,11 @@ setup() {
 gtin=8934563123451
 lot=L2024A
 batch="$gtin/$lot"
-start_seconds=$SECONDS
 
 step="start servers"
 start A
 start B
-echo "epcis_roundtrip: traced A on ${address[A]}, B on ${address[B]}"
+echo "epcis_roundtrip: traced A on ${grpc[A]}, B on ${grpc[B]}"
 step="setup A"
 setup A
 step="setup B"
@@ -348,4 +283,4 @@ for server in A B; do
   wait "${pid[$server]}" || fail "traced $server did not stop cleanly"
   unset "pid[$server]"
 done
-echo "epcis_roundtrip: ok in $((SECONDS - start_seconds)) s"
+e2e_done

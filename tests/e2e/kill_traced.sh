@@ -21,109 +21,29 @@
 #
 #   bash tests/e2e/kill_traced.sh build/dev
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-build/dev}"
-[[ "$build" = /* ]] || build="$repo/$build"
-traced="$build/server/traced"
-tracectl="$build/client/tracectl"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+e2e_begin kill_traced "${1:-build/dev}" tests/server/rpc/event_load_tool
 load_tool="$build/tests/server/rpc/event_load_tool"
-for binary in "$traced" "$tracectl" "$load_tool"; do
-  if [[ ! -x "$binary" ]]; then
-    echo "kill_traced: $binary is missing; build first (deploy/build.sh dev)" >&2
-    exit 1
-  fi
-done
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ocoptrace-kill.XXXXXX")"
-traced_pid=""
+e2e_timeout=60
 load_pid=""
-step="setup"
 
-cleanup() {
-  local status=$?
-  for pid in "$load_pid" "$traced_pid"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill -KILL "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
-    fi
-  done
-  if [[ $status -ne 0 ]]; then
-    echo "kill_traced: FAILED at step: $step" >&2
-    if [[ -f "$work/traced.log" ]]; then
-      echo "--- last lines of traced's log:" >&2
-      tail -n 20 "$work/traced.log" >&2
-    fi
-  fi
-  rm -rf "$work"
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "kill_traced: $*" >&2
-  exit 1
-}
-
-as() {
-  local user="$1"
-  shift
-  env -u OCOPTRACE_CONFIG -u OCOPTRACE_SERVER -u OCOPTRACE_TOKEN \
-    -u OCOPTRACE_KEY -u OCOPTRACE_KEY_NAME -u OCOPTRACE_CA_CERT \
-    HOME="$work/home/$user" USER="$user" "$tracectl" --timeout 60 "$@"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port="$(free_port)"
-address="127.0.0.1:$port"
-
+address="127.0.0.1:$(free_port)"
 start_traced() {
-  "$traced" --data "$work/data" --listen "$address" 2>>"$work/traced.log" &
-  traced_pid=$!
-  for _ in $(seq 1 200); do
-    if grep -q "^traced: serving gRPC on $address" "$work/traced.log" 2>/dev/null &&
-      [[ "$(grep -c "^traced: serving gRPC on $address" "$work/traced.log")" -ge "$1" ]]; then
-      return 0
-    fi
-    kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
-    sleep 0.1
-  done
-  fail "traced did not report its address"
+  e2e_start_traced "$work/traced.log" --data "$work/data" --listen "$address"
 }
 
 gtin=8934563123451
 batches=16
-start_seconds=$SECONDS
 
 # --- 1. A fresh server, a producer and a product ---------------------------------
 step="traced --init"
-"$traced" --init --data "$work/data" --origin e2e.ocop.test >"$work/init.txt"
-admin_token="$(awk '/tracectl config set token/ {print $NF}' "$work/init.txt")"
-[[ -n "$admin_token" ]] || fail "no admin token printed"
+e2e_init_traced "$work/data"
 step="start traced"
-start_traced 1
+start_traced
 echo "kill_traced: traced serving on $address"
 
 step="producer"
-as admin init --name e2e-admin --server "$address" --token "$admin_token" \
-  >/dev/null 2>&1
-as admin producer add --id htx-tai-hoan --name "HTX Tài Hoan" \
-  --form cooperative --tax-code 4700123456 \
-  --address "thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn" \
-  --commune-name "Xã Côn Minh" --province-code 06 --province-name "Tỉnh Bắc Kạn" \
-  >/dev/null
-producer_token="$(as admin principal create --name htx-tai-hoan-staff \
-  --role producer --producer htx-tai-hoan --json |
-  sed -n 's/.*"token": "\([^"]*\)".*/\1/p')"
-[[ -n "$producer_token" ]] || fail "no producer token"
-as producer init --name htx-tai-hoan-1 --server "$address" \
-  --token "$producer_token" >/dev/null 2>&1
-as admin key add --vkey "$(as producer key mine)" --role producer \
-  --producer htx-tai-hoan >/dev/null
+e2e_add_cooperative
 as producer product add --gtin "$gtin" --name "Miến dong Tài Hoan" \
   --group food --standard "TCCS 01:2021/HTXTH" --shelf-life-days 365 >/dev/null
 key_pem="$work/home/producer/.config/ocoptrace/key.pem"
@@ -136,6 +56,7 @@ for round in 1 2; do
   "$load_tool" "$address" "$producer_token" "$key_pem" htx-tai-hoan-1 \
     "0$gtin" "K$round-" "$batches" 8 >"$acks" 2>"$work/load-$round.err" &
   load_pid=$!
+  e2e_pids=("$load_pid")
   # Let acknowledgements stream in, audit the log under load, then wait a
   # random extra moment so the kill lands anywhere in a group commit.
   for _ in $(seq 1 300); do
@@ -156,7 +77,7 @@ for round in 1 2; do
   [[ "$acknowledged" -ge 300 ]] || fail "only $acknowledged acknowledgements before the kill"
 
   step="restart, round $round"
-  start_traced $((round + 1))
+  start_traced
 
   step="check, round $round"
   # The highest acknowledged seq of each batch.
@@ -192,7 +113,5 @@ as producer event record "0$gtin/K1-1" --step storing \
   --place "Kho HTX Tài Hoan" --quantity 10 --unit KGM >/dev/null ||
   fail "no write after the restart"
 
-kill -TERM "$traced_pid"
-wait "$traced_pid" || fail "traced did not stop cleanly"
-traced_pid=""
-echo "kill_traced: ok in $((SECONDS - start_seconds)) s"
+e2e_stop_traced
+e2e_done

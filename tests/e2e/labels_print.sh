@@ -15,110 +15,26 @@
 #
 #   bash tests/e2e/labels_print.sh build/dev
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-build/dev}"
-[[ "$build" = /* ]] || build="$repo/$build"
-traced="$build/server/traced"
-tracectl="$build/client/tracectl"
-for binary in "$traced" "$tracectl"; do
-  if [[ ! -x "$binary" ]]; then
-    echo "labels_print: $binary is missing; build first (deploy/build.sh dev)" >&2
-    exit 1
-  fi
-done
-for tool in pdftoppm zbarimg; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "labels_print: $tool is missing (apt-get install poppler-utils zbar-tools)" >&2
-    exit 1
-  fi
-done
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ocoptrace-labels.XXXXXX")"
-traced_pid=""
-step="setup"
-
-cleanup() {
-  local status=$?
-  if [[ -n "$traced_pid" ]] && kill -0 "$traced_pid" 2>/dev/null; then
-    kill -TERM "$traced_pid" 2>/dev/null || true
-    wait "$traced_pid" 2>/dev/null || true
-  fi
-  if [[ $status -ne 0 ]]; then
-    echo "labels_print: FAILED at step: $step" >&2
-    if [[ -f "$work/traced.log" ]]; then
-      echo "--- last lines of traced's log:" >&2
-      tail -n 20 "$work/traced.log" >&2
-    fi
-  fi
-  rm -rf "$work"
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "labels_print: $*" >&2
-  exit 1
-}
-
-# tracectl as one of the users: own HOME, nothing from the caller's
-# environment.
-as() {
-  local user="$1"
-  shift
-  env -u OCOPTRACE_CONFIG -u OCOPTRACE_SERVER -u OCOPTRACE_TOKEN \
-    -u OCOPTRACE_KEY -u OCOPTRACE_KEY_NAME -u OCOPTRACE_CA_CERT \
-    HOME="$work/home/$user" USER="$user" "$tracectl" --timeout 60 "$@"
-}
-
-days_from_today() {
-  date -u -d "@$(($(date +%s) + $1 * 86400 + 7 * 3600))" +%Y-%m-%d
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+e2e_begin labels_print "${1:-build/dev}"
+e2e_require pdftoppm zbarimg
+e2e_timeout=60
 
 gtin=8934563123451
 lot=L2024-IN
 batch="$gtin/$lot"
-start_seconds=$SECONDS
 
 # --- 1. A fresh server ---------------------------------------------------------
 step="traced --init"
-"$traced" --init --data "$work/data" --origin e2e.ocop.test >"$work/init.txt"
-admin_token="$(awk '/tracectl config set token/ {print $NF}' "$work/init.txt")"
-[[ -n "$admin_token" ]] || { cat "$work/init.txt" >&2; fail "no admin token printed"; }
+e2e_init_traced "$work/data"
 
 step="start traced"
-"$traced" --data "$work/data" --listen 127.0.0.1:0 2>"$work/traced.log" &
-traced_pid=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
-  [[ -n "$address" ]] && break
-  kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
-  sleep 0.1
-done
-[[ -n "$address" ]] || fail "traced did not report its address"
+e2e_start_traced "$work/traced.log" --data "$work/data" --listen 127.0.0.1:0
 echo "labels_print: traced serving on $address"
 
 # --- 2. The cooperative, its producer, a product and a batch --------------------
-step="admin"
-as admin init --name e2e-admin --server "$address" --token "$admin_token" \
-  >/dev/null 2>&1
-as admin producer add --id htx-tai-hoan --name "HTX Tài Hoan" \
-  --form cooperative --tax-code 4700123456 \
-  --address "thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn" \
-  --commune-name "Xã Côn Minh" --province-code 06 --province-name "Tỉnh Bắc Kạn" \
-  >/dev/null
-producer_token="$(as admin principal create --name htx-tai-hoan-staff \
-  --role producer --producer htx-tai-hoan --json |
-  sed -n 's/.*"token": "\([^"]*\)".*/\1/p')"
-[[ -n "$producer_token" ]] || fail "no producer token"
-
-step="producer"
-as producer init --name htx-tai-hoan-1 --server "$address" \
-  --token "$producer_token" >/dev/null 2>&1
-as admin key add --vkey "$(as producer key mine)" --role producer \
-  --producer htx-tai-hoan >/dev/null
+step="cooperative"
+e2e_add_cooperative
 as producer product add --gtin "$gtin" --name "Miến dong Tài Hoan" \
   --group food --standard "TCCS 01:2021/HTXTH" --shelf-life-days 365 >/dev/null
 as producer batch create --gtin "$gtin" --lot "$lot" \
@@ -183,7 +99,5 @@ other="$(sed -n '3s/.*"serial":"\([^"]*\)".*/\1/p' "$issuance")"
 as producer labels get "$gtin" "$other" | grep -q "status: *issued" ||
   fail "an issued label does not read as issued"
 
-kill -TERM "$traced_pid"
-wait "$traced_pid" || fail "traced did not stop cleanly"
-traced_pid=""
-echo "labels_print: ok in $((SECONDS - start_seconds)) s"
+e2e_stop_traced
+e2e_done

@@ -18,56 +18,8 @@
 #
 #   bash tests/e2e/service_story.sh build/dev
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:-build/dev}"
-[[ "$build" = /* ]] || build="$repo/$build"
-traced="$build/server/traced"
-tracectl="$build/client/tracectl"
-for binary in "$traced" "$tracectl"; do
-  if [[ ! -x "$binary" ]]; then
-    echo "service_story: $binary is missing; build first (deploy/build.sh dev)" >&2
-    exit 1
-  fi
-done
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ocoptrace-e2e.XXXXXX")"
-traced_pid=""
-step="setup"
-
-cleanup() {
-  local status=$?
-  if [[ -n "$traced_pid" ]] && kill -0 "$traced_pid" 2>/dev/null; then
-    kill -TERM "$traced_pid" 2>/dev/null || true
-    wait "$traced_pid" 2>/dev/null || true
-  fi
-  if [[ $status -ne 0 ]]; then
-    echo "service_story: FAILED at step: $step" >&2
-    if [[ -f "$work/traced.log" ]]; then
-      echo "--- last lines of traced's log:" >&2
-      tail -n 20 "$work/traced.log" >&2
-    fi
-  fi
-  rm -rf "$work"
-  exit $status
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-  echo "service_story: $*" >&2
-  exit 1
-}
-
-# tracectl as one of the users: own HOME, nothing from the caller's
-# environment.
-as() {
-  local user="$1"
-  shift
-  env -u OCOPTRACE_CONFIG -u OCOPTRACE_SERVER -u OCOPTRACE_TOKEN \
-    -u OCOPTRACE_KEY -u OCOPTRACE_KEY_NAME -u OCOPTRACE_CA_CERT \
-    HOME="$work/home/$user" USER="$user" "$tracectl" --timeout 20 "$@"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+e2e_begin service_story "${1:-build/dev}"
 
 # expect_exit CODE TEXT USER ARGS...: the command must exit with CODE and
 # print TEXT on stderr.
@@ -84,44 +36,19 @@ expect_exit() {
     { cat "$work/err" >&2; fail "'tracectl ${*:2}' did not say: $text"; }
 }
 
-# A time N hours ago in Vietnam, RFC 3339 with +07:00.
-hours_ago() {
-  date -u -d "@$(($(date +%s) - $1 * 3600 + 7 * 3600))" +%Y-%m-%dT%H:%M:%S+07:00
-}
-days_from_today() {
-  date -u -d "@$(($(date +%s) + $1 * 86400 + 7 * 3600))" +%Y-%m-%d
-}
-
 gtin=8934563123451
 batch="$gtin/L2024A"
-start_seconds=$SECONDS
 
 # --- 1. A fresh server -------------------------------------------------------
 step="traced --init"
-"$traced" --init --data "$work/data" --origin e2e.ocop.test >"$work/init.txt"
-admin_token="$(awk '/tracectl config set token/ {print $NF}' "$work/init.txt")"
-[[ -n "$admin_token" ]] || { cat "$work/init.txt" >&2; fail "no admin token printed"; }
+e2e_init_traced "$work/data"
 
 # start_traced DATA_DIR [FLAGS...]: serves on a free loopback port; sets
-# traced_pid and address.
+# traced_pid and address (tests/e2e/lib/common.sh).
 start_traced() {
   local data="$1"
   shift
-  "$traced" --data "$data" --listen 127.0.0.1:0 "$@" 2>"$work/traced.log" &
-  traced_pid=$!
-  address=""
-  for _ in $(seq 1 100); do
-    address="$(sed -n 's/^traced: serving gRPC on \([^ ]*\) .*/\1/p' "$work/traced.log")"
-    [[ -n "$address" ]] && break
-    kill -0 "$traced_pid" 2>/dev/null || fail "traced exited while starting"
-    sleep 0.1
-  done
-  [[ -n "$address" ]] || fail "traced did not report its address"
-}
-stop_traced() {
-  kill -TERM "$traced_pid"
-  wait "$traced_pid" || fail "traced did not stop cleanly"
-  traced_pid=""
+  e2e_start_traced "$work/traced.log" --data "$data" --listen 127.0.0.1:0 "$@"
 }
 
 step="start traced"
@@ -250,7 +177,7 @@ expect_exit 5 "cannot reach traced" auditor log checkpoint \
   --server 127.0.0.1:1
 # --- 8. Stop ------------------------------------------------------------------
 step="stop traced"
-stop_traced
+e2e_stop_traced
 
 # --- 9. A server that rewrites history ----------------------------------------
 # Same log key (the keys directory copied), but a different log: its
@@ -272,7 +199,7 @@ expect_exit 4 "the log rewrote history" auditor log verify --server "$address"
 grep -q "LOG VERIFICATION FAILED" "$work/err" || fail "no loud rewrite warning"
 ls "$work/home/auditor/.config/ocoptrace/"last-checkpoint.txt.conflict-*.txt \
   >/dev/null || fail "no evidence kept"
-stop_traced
+e2e_stop_traced
 
 # --- 10. TLS ------------------------------------------------------------------
 # A server with a certificate from a private CA: trusted with --ca-cert; a
@@ -290,9 +217,9 @@ if command -v openssl >/dev/null; then
     grep -q "consistent with the checkpoint seen before" ||
     fail "log verify over TLS"
   expect_exit 5 "--ca-cert" tlsless log checkpoint --server "$address"
-  stop_traced
+  e2e_stop_traced
 else
   echo "service_story: openssl not found; TLS step skipped"
 fi
 
-echo "service_story: ok in $((SECONDS - start_seconds)) s"
+e2e_done
