@@ -32,6 +32,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/rpc/bench_client.h"
 #include "bench/rpc/ed25519_bounds.h"
 #include "core/ed25519.h"
 #include "core/log_entry.h"
@@ -51,8 +52,14 @@ using namespace ocoptrace;
 namespace v1 = ::ocoptrace::v1;
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
+using bench::CheckGrpc;
+using bench::Context;
+using bench::Cores;
+using bench::Die;
+using bench::Median;
+using bench::SignEntryFor;
 
-constexpr char kProducer[] = "htx-bench";
+constexpr const char* kProducer = bench::kBenchProducer;
 constexpr char kGtin[] = "08934563123451";
 
 struct Args {
@@ -63,55 +70,6 @@ struct Args {
   double seconds = 3;
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "capture_ledger_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(const grpc::Status& status, const std::string& what) {
-  if (!status.ok()) Die(what + ": " + status.error_message());
-}
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
-                                             int seconds = 60) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token);
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(seconds));
-  return context;
-}
-
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& target) {
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  arguments.SetMaxReceiveMessageSize(64 << 20);
-  arguments.SetMaxSendMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   arguments);
-}
-
-v1::SignedEntry SignEntryFor(const NoteSigner& key, const std::string& kind,
-                             const std::string& subject, uint64_t seq,
-                             const Hash& prev, const std::string& body) {
-  EntryHeader header{kind,          subject,
-                     seq,           prev,
-                     TimestampAt(absl::Now(), 420), Sha256(body)};
-  absl::StatusOr<std::string> entry = SignEntry(header, key);
-  if (!entry.ok()) Die(std::string(entry.status().message()));
-  v1::SignedEntry signed_entry;
-  signed_entry.set_entry(*entry);
-  signed_entry.set_body(body);
-  return signed_entry;
-}
-
 struct Cast {
   std::string token;  // The producer principal (also has the integration key).
   NoteSigner key;     // The producer's own key (RecordEvent clients).
@@ -119,43 +77,20 @@ struct Cast {
 
 Cast SetUp(const std::string& target, const std::string& admin_token) {
   Cast cast;
-  auto channel = NewChannel(target);
+  auto channel = bench::NewChannel(target, 64 << 20);
   auto registry = v1::Registry::NewStub(channel);
-  auto admin = v1::Admin::NewStub(channel);
   auto trace_stub = v1::Trace::NewStub(channel);
   v1::EntryReceipt receipt;
-  v1::RegisterProducerRequest producer;
-  producer.mutable_producer()->set_id(kProducer);
-  producer.mutable_producer()->set_name("HTX Tài Hoan (benchmark)");
-  producer.mutable_producer()->set_legal_form(v1::LEGAL_FORM_COOPERATIVE);
-  producer.mutable_producer()->set_tax_code("4700123456");
-  producer.mutable_producer()->mutable_address()->set_text_as_recorded(
-      "thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn");
-  producer.mutable_producer()->set_demo(true);
-  Check(registry->RegisterProducer(Context(admin_token).get(), producer,
-                                   &receipt),
-        "RegisterProducer");
-  cast.key = *MakeNoteSigner("htx-bench-1", Ed25519PrivateKey::Generate());
-  v1::AddKeyRequest add_key;
-  add_key.mutable_key()->set_vkey(FormatVkey(VerifierOf(cast.key)));
-  add_key.mutable_key()->set_role(v1::KEY_ROLE_PRODUCER);
-  add_key.mutable_key()->set_producer_id(kProducer);
-  Check(registry->AddKey(Context(admin_token).get(), add_key, &receipt),
-        "AddKey");
-  v1::CreatePrincipalRequest principal;
-  principal.mutable_principal()->set_name(kProducer);
-  principal.mutable_principal()->set_role(v1::ROLE_PRODUCER);
-  principal.mutable_principal()->set_producer_id(kProducer);
-  v1::CreatePrincipalResponse created;
-  Check(admin->CreatePrincipal(Context(admin_token).get(), principal, &created),
-        "CreatePrincipal");
-  cast.token = created.token();
+  bench::BenchProducer producer =
+      bench::RegisterBenchProducer(channel, admin_token);
+  cast.token = producer.token;
+  cast.key = producer.key;
   v1::CreateIntegrationKeyRequest integration;
   integration.set_principal(kProducer);
   v1::CreateIntegrationKeyResponse integration_key;
-  Check(trace_stub->CreateIntegrationKey(Context(admin_token).get(),
-                                         integration, &integration_key),
-        "CreateIntegrationKey");
+  CheckGrpc(trace_stub->CreateIntegrationKey(Context(admin_token).get(),
+                                             integration, &integration_key),
+            "CreateIntegrationKey");
   std::vector<std::string> gtins = {kGtin};
   for (int i = 0; i < 10; ++i) gtins.push_back(epcis::SyntheticGtin(i));
   for (const std::string& gtin : gtins) {
@@ -166,13 +101,12 @@ Cast SetUp(const std::string& target, const std::string& admin_token) {
     product.set_group(v1::OCOP_GROUP_FOOD);
     product.set_demo(true);
     v1::RegisterProductRequest request;
-    *request.mutable_signed_() =
-        SignEntryFor(cast.key, "product.registered",
-                     trace::ProductSubject(gtin), 0, Hash{},
-                     product.SerializeAsString());
-    Check(registry->RegisterProduct(Context(cast.token).get(), request,
-                                    &receipt),
-          "RegisterProduct");
+    *request.mutable_signed_() = SignEntryFor(
+        cast.key, "product.registered", trace::ProductSubject(gtin), 0, Hash{},
+        product.SerializeAsString());
+    CheckGrpc(
+        registry->RegisterProduct(Context(cast.token).get(), request, &receipt),
+        "RegisterProduct");
   }
   return cast;
 }
@@ -185,8 +119,8 @@ std::string TrialDocument(size_t events, int trial) {
   for (json& event : document["epcisBody"]["eventList"]) {
     for (json& element : event["quantityList"]) {
       std::string id = element["epcClass"];
-      const size_t at = id.starts_with("urn:") ? id.rfind('.') + 1
-                                               : id.rfind("/10/") + 4;
+      const size_t at =
+          id.starts_with("urn:") ? id.rfind('.') + 1 : id.rfind("/10/") + 4;
       id.insert(at, tag);
       element["epcClass"] = id;
     }
@@ -200,28 +134,29 @@ std::string TrialDocument(size_t events, int trial) {
 
 struct Rate {
   double per_second = 0;
-  double cpu_us = 0;           // Process CPU time per event.
+  double cpu_us = 0;  // Process CPU time per event.
   double entries_per_second = 0;
 };
 
 Rate Capture(const std::string& target, const Cast& cast, size_t events,
              int trial) {
   const std::string document = TrialDocument(events, trial);
-  auto stub = v1::Trace::NewStub(NewChannel(target));
+  auto stub = v1::Trace::NewStub(bench::NewChannel(target, 64 << 20));
   v1::CaptureEpcisRequest request;
   request.set_document(document);
   v1::CaptureEpcisResponse response;
   const double cpu = bench::ProcessCpuSeconds();
   const auto start = SteadyClock::now();
-  Check(stub->CaptureEpcis(Context(cast.token, 600).get(), request, &response),
-        "CaptureEpcis");
+  CheckGrpc(
+      stub->CaptureEpcis(Context(cast.token, 600).get(), request, &response),
+      "CaptureEpcis");
   const double elapsed =
       std::chrono::duration<double>(SteadyClock::now() - start).count();
   const double cpu_seconds = bench::ProcessCpuSeconds() - cpu;
   const v1::EpcisCaptureJob& job = response.job();
   if (!job.success() || job.events_stored() != events) {
-    Die(absl::StrCat("capture job stored ", job.events_stored(), " of ",
-                     events, " events; first problem: ",
+    Die(absl::StrCat("capture job stored ", job.events_stored(), " of ", events,
+                     " events; first problem: ",
                      job.problems().empty() ? "" : job.problems(0).detail()));
   }
   return {events / elapsed, 1e6 * cpu_seconds / events,
@@ -238,7 +173,7 @@ Rate RecordEvents(const std::string& target, const Cast& cast, int clients,
   std::atomic<int> ready{0};
   for (int c = 0; c < clients; ++c) {
     workers.emplace_back([&, c] {
-      auto stub = v1::Trace::NewStub(NewChannel(target));
+      auto stub = v1::Trace::NewStub(bench::NewChannel(target, 64 << 20));
       const std::string lot = absl::StrCat("R", trial, "-", c);
       const std::string subject = trace::BatchSubject(kGtin, lot);
       v1::BatchRecord batch;
@@ -253,8 +188,8 @@ Rate RecordEvents(const std::string& target, const Cast& cast, int clients,
           SignEntryFor(cast.key, "batch.created", subject, 0, Hash{},
                        batch.SerializeAsString());
       v1::EntryReceipt receipt;
-      Check(stub->CreateBatch(Context(cast.token).get(), create, &receipt),
-            "CreateBatch");
+      CheckGrpc(stub->CreateBatch(Context(cast.token).get(), create, &receipt),
+                "CreateBatch");
       uint64_t seq = 1;
       Hash prev = *HashFromBytes(receipt.entry_hash());
       ++ready;
@@ -272,8 +207,9 @@ Rate RecordEvents(const std::string& target, const Cast& cast, int clients,
         *request.mutable_signed_() =
             SignEntryFor(cast.key, "event.storing", subject, seq, prev,
                          event.SerializeAsString());
-        Check(stub->RecordEvent(Context(cast.token).get(), request, &receipt),
-              "RecordEvent");
+        CheckGrpc(
+            stub->RecordEvent(Context(cast.token).get(), request, &receipt),
+            "RecordEvent");
         prev = *HashFromBytes(receipt.entry_hash());
         ++seq;
         if (measure.load()) ++in_window;
@@ -309,8 +245,8 @@ double PlanOnly(size_t events) {
   absl::StatusOr<epcis::CapturePlan> plan =
       epcis::PlanCaptureText(text, context);
   if (!plan.ok() || !plan->problems.empty()) Die("PlanCapture failed");
-  return events / std::chrono::duration<double>(SteadyClock::now() - start)
-                      .count();
+  return events /
+         std::chrono::duration<double>(SteadyClock::now() - start).count();
 }
 
 Args ParseArgs(int argc, char** argv) {
@@ -394,9 +330,8 @@ int main(int argc, char** argv) {
         "  trial %d: plan only %6.0f ev/s | CaptureEpcis %6.0f ev/s (%5.1f "
         "us CPU/ev) | RecordEvent x%d %6.0f ev/s (%5.1f us CPU/ev) | "
         "sign+verify x%d %6.0f/s\n",
-        trial, plan.back(), captured.per_second, captured.cpu_us,
-        args.clients, recorded.per_second, recorded.cpu_us, cores,
-        sign_verify.per_second);
+        trial, plan.back(), captured.per_second, captured.cpu_us, args.clients,
+        recorded.per_second, recorded.cpu_us, cores, sign_verify.per_second);
     std::fflush(stdout);
   }
   std::printf("medians of %d trials:\n", args.trials);

@@ -45,6 +45,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/rpc/bench_client.h"
 #include "bench/rpc/ed25519_bounds.h"
 #include "core/ed25519.h"
 #include "core/log_entry.h"
@@ -62,12 +63,18 @@ namespace {
 using namespace ocoptrace;
 namespace v1 = ::ocoptrace::v1;
 using SteadyClock = std::chrono::steady_clock;
+using bench::CheckGrpc;
+using bench::Context;
+using bench::Cores;
+using bench::Die;
 using bench::Measurement;
+using bench::Median;
+using bench::NewChannel;
 using bench::ProcessCpuSeconds;
 using bench::SignVerifyRate;
 using bench::VerifyRate;
 
-constexpr char kProducer[] = "htx-bench";
+constexpr const char* kProducer = bench::kBenchProducer;
 constexpr char kGtin[] = "08934563123451";
 
 struct Args {
@@ -76,31 +83,6 @@ struct Args {
   double seconds = 3;
   int trials = 5;
 };
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "rpc_events_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(const grpc::Status& status, const std::string& what) {
-  if (!status.ok()) Die(what + ": " + status.error_message());
-}
-
-int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token);
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(60));
-  return context;
-}
 
 // One client's batch chain: where the next entry goes.
 struct ChainHead {
@@ -139,14 +121,6 @@ v1::SignedEntry SignEvent(const NoteSigner& key, ChainHead& head,
   return signed_entry;
 }
 
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& target) {
-  grpc::ChannelArguments arguments;
-  // A connection per client, as separate machines would have.
-  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   arguments);
-}
-
 struct Cast {
   std::string token;
   NoteSigner key;
@@ -160,48 +134,18 @@ Cast SetUp(const std::string& target, const std::string& admin_token,
   Cast cast;
   auto channel = NewChannel(target);
   auto registry = v1::Registry::NewStub(channel);
-  auto admin = v1::Admin::NewStub(channel);
   auto trace_stub = v1::Trace::NewStub(channel);
   v1::EntryReceipt receipt;
 
-  v1::RegisterProducerRequest producer;
-  producer.mutable_producer()->set_id(kProducer);
-  producer.mutable_producer()->set_name("HTX Tài Hoan (benchmark)");
-  producer.mutable_producer()->set_legal_form(v1::LEGAL_FORM_COOPERATIVE);
-  producer.mutable_producer()->set_tax_code("4700123456");
-  producer.mutable_producer()->mutable_address()->set_text_as_recorded(
-      "thôn Chè Cọ, xã Côn Minh, huyện Na Rì, tỉnh Bắc Kạn");
-  producer.mutable_producer()->set_demo(true);
-  Check(registry->RegisterProducer(Context(admin_token).get(), producer,
-                                   &receipt),
-        "RegisterProducer");
-
-  cast.key = *MakeNoteSigner("htx-bench-1", Ed25519PrivateKey::Generate());
-  v1::AddKeyRequest add_key;
-  add_key.mutable_key()->set_vkey(FormatVkey(VerifierOf(cast.key)));
-  add_key.mutable_key()->set_role(v1::KEY_ROLE_PRODUCER);
-  add_key.mutable_key()->set_producer_id(kProducer);
-  Check(registry->AddKey(Context(admin_token).get(), add_key, &receipt),
-        "AddKey");
-
-  v1::CreatePrincipalRequest principal;
-  principal.mutable_principal()->set_name(kProducer);
-  principal.mutable_principal()->set_role(v1::ROLE_PRODUCER);
-  principal.mutable_principal()->set_producer_id(kProducer);
-  v1::CreatePrincipalResponse created;
-  Check(admin->CreatePrincipal(Context(admin_token).get(), principal, &created),
-        "CreatePrincipal");
-  cast.token = created.token();
+  bench::BenchProducer producer =
+      bench::RegisterBenchProducer(channel, admin_token);
+  cast.token = producer.token;
+  cast.key = producer.key;
 
   auto sign = [&](const std::string& kind, const std::string& subject,
                   const google::protobuf::Message& body) {
-    const std::string bytes = body.SerializeAsString();
-    EntryHeader header{
-        kind, subject, 0, Hash{}, TimestampAt(absl::Now(), 420), Sha256(bytes)};
-    v1::SignedEntry entry;
-    entry.set_entry(*SignEntry(header, cast.key));
-    entry.set_body(bytes);
-    return entry;
+    return bench::SignEntryFor(cast.key, kind, subject, 0, Hash{},
+                               body.SerializeAsString());
   };
   v1::ProductRecord product;
   product.set_gtin(kGtin);
@@ -212,9 +156,9 @@ Cast SetUp(const std::string& target, const std::string& admin_token,
   v1::RegisterProductRequest register_product;
   *register_product.mutable_signed_() =
       sign("product.registered", trace::ProductSubject(kGtin), product);
-  Check(registry->RegisterProduct(Context(cast.token).get(), register_product,
-                                  &receipt),
-        "RegisterProduct");
+  CheckGrpc(registry->RegisterProduct(Context(cast.token).get(),
+                                      register_product, &receipt),
+            "RegisterProduct");
 
   for (int c = 0; c < clients; ++c) {
     ChainHead head;
@@ -229,8 +173,9 @@ Cast SetUp(const std::string& target, const std::string& admin_token,
     v1::CreateBatchRequest create;
     *create.mutable_signed_() =
         sign("batch.created", trace::BatchSubject(kGtin, head.lot), batch);
-    Check(trace_stub->CreateBatch(Context(cast.token).get(), create, &receipt),
-          "CreateBatch");
+    CheckGrpc(
+        trace_stub->CreateBatch(Context(cast.token).get(), create, &receipt),
+        "CreateBatch");
     head.next_seq = 1;
     head.prev = *HashFromBytes(receipt.entry_hash());
     cast.chains.push_back(head);
@@ -293,8 +238,8 @@ RunResult RecordEvents(const std::string& target, Cast& cast, double seconds,
         const v1::RecordEventRequest& sent =
             presign ? presigned[c][next] : request;
         ++next;
-        Check(stub->RecordEvent(Context(cast.token).get(), sent, &receipt),
-              "RecordEvent");
+        CheckGrpc(stub->RecordEvent(Context(cast.token).get(), sent, &receipt),
+                  "RecordEvent");
         ++sent_total;
         if (phase.load() == kMeasure) ++in_window;
       }
@@ -325,8 +270,9 @@ void ResyncHeads(const std::string& target, Cast& cast) {
     v1::GetHeadRequest request;
     request.set_subject(trace::BatchSubject(kGtin, head.lot));
     v1::SubjectHead subject_head;
-    Check(verify->GetHead(Context(cast.token).get(), request, &subject_head),
-          "GetHead");
+    CheckGrpc(
+        verify->GetHead(Context(cast.token).get(), request, &subject_head),
+        "GetHead");
     head.next_seq = subject_head.next_seq();
     head.prev = *HashFromBytes(subject_head.prev());
   }

@@ -107,8 +107,8 @@ int main(int argc, char** argv) {
                 absl::IsInternal(receipt.status())) {
               return;  // The server went away.
             }
-            std::cerr << "event_load_tool: " << lot << ": "
-                      << receipt.status() << "\n";
+            std::cerr << "event_load_tool: " << lot << ": " << receipt.status()
+                      << "\n";
             return;
           }
           PrintAck(absl::StrCat("batch/", gtin, "/", lot), *receipt);
