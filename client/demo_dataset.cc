@@ -7,97 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client/arguments.h"
+#include "client/demo_dataset_parse.h"
 #include "core/gs1.h"
 #include "core/timestamp.h"
 #include "nlohmann/json.hpp"
 
 namespace ocoptrace::client {
-namespace {
-
-using Json = nlohmann::json;
-
-absl::Status Bad(std::string_view path, absl::string_view message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(std::string(path), ": ", message));
-}
-
-std::string At(std::string_view path, std::string_view key) {
-  return absl::StrCat(std::string(path), ".", std::string(key));
-}
-std::string At(std::string_view path, size_t index) {
-  return absl::StrCat(std::string(path), "[", index, "]");
-}
-
-// Typed reads of one object's members; a missing optional member gives the
-// default, a member of the wrong type an error naming its path.
-class Reader {
- public:
-  Reader(const Json& object, std::string path)
-      : object_(object), path_(std::move(path)) {}
-
-  absl::Status CheckObject() const {
-    return object_.is_object() ? absl::OkStatus()
-                               : Bad(path_, "must be a JSON object");
-  }
-  const std::string& path() const { return path_; }
-  bool Has(const char* key) const {
-    return object_.is_object() && object_.contains(key) &&
-           !object_.at(key).is_null();
-  }
-  const Json& Get(const char* key) const { return object_.at(key); }
-
-  absl::StatusOr<std::string> String(const char* key,
-                                     bool required = false) const {
-    if (!Has(key)) {
-      if (required) return Bad(At(path_, key), "is required");
-      return std::string();
-    }
-    const Json& value = Get(key);
-    if (!value.is_string()) return Bad(At(path_, key), "must be a string");
-    std::string text = value.get<std::string>();
-    if (required && text.empty()) return Bad(At(path_, key), "is required");
-    return text;
-  }
-  absl::StatusOr<double> Number(const char* key, double fallback) const {
-    if (!Has(key)) return fallback;
-    if (!Get(key).is_number()) return Bad(At(path_, key), "must be a number");
-    return Get(key).get<double>();
-  }
-  absl::StatusOr<bool> Bool(const char* key) const {
-    if (!Has(key)) return false;
-    if (!Get(key).is_boolean()) {
-      return Bad(At(path_, key), "must be true or false");
-    }
-    return Get(key).get<bool>();
-  }
-  absl::StatusOr<std::vector<std::string>> Strings(const char* key) const {
-    std::vector<std::string> result;
-    if (!Has(key)) return result;
-    const Json& list = Get(key);
-    if (!list.is_array()) return Bad(At(path_, key), "must be a list");
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_string()) {
-        return Bad(At(At(path_, key), i), "must be a string");
-      }
-      result.push_back(list[i].get<std::string>());
-    }
-    return result;
-  }
-
- private:
-  const Json& object_;
-  std::string path_;
-};
-
-// Assigns `*out` from a StatusOr or returns its error.
-#define DEMO_ASSIGN(out, expr)            \
-  do {                                    \
-    auto demo_value = (expr);             \
-    if (!demo_value.ok()) {               \
-      return demo_value.status();         \
-    }                                     \
-    out = *std::move(demo_value);         \
-  } while (false)
+namespace demo_parse {
 
 absl::StatusOr<v1::Date> Date(const Reader& reader, const char* key,
                               absl::CivilDay anchor, bool required) {
@@ -126,15 +42,15 @@ absl::StatusOr<v1::Timestamp> Time(const Reader& reader, const char* key,
     absl::SimpleAtoi(text.substr(space + 4, 2), &minute);
   }
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    return Bad(path, absl::StrCat("'", text,
-                                  "' is not \"<date> HH:MM\", e.g. "
-                                  "\"2024-03-22 08:00\" or \"today-3d 07:30\""));
+    return Bad(path,
+               absl::StrCat("'", text,
+                            "' is not \"<date> HH:MM\", e.g. "
+                            "\"2024-03-22 08:00\" or \"today-3d 07:30\""));
   }
   absl::CivilDay day;
   DEMO_ASSIGN(day, ResolveDemoDate(path, text.substr(0, space), anchor));
   if (day >= anchor) {
-    return Bad(path, absl::StrCat("'", text,
-                                  "' is not before the anchor day ",
+    return Bad(path, absl::StrCat("'", text, "' is not before the anchor day ",
                                   FormatDate(anchor),
                                   ": events must have happened already"));
   }
@@ -169,6 +85,18 @@ absl::StatusOr<v1::AdminUnit> Unit(const Json& json, const std::string& path) {
   return unit;
 }
 
+}  // namespace demo_parse
+namespace {
+
+using demo_parse::At;
+using demo_parse::Bad;
+using demo_parse::Batch;
+using demo_parse::Date;
+using demo_parse::Json;
+using demo_parse::Reader;
+using demo_parse::Time;
+using demo_parse::Unit;
+
 absl::Status Units(const Reader& reader, const char* key,
                    google::protobuf::RepeatedPtrField<v1::AdminUnit>* out) {
   if (!reader.Has(key)) return absl::OkStatus();
@@ -185,7 +113,8 @@ absl::Status Units(const Reader& reader, const char* key,
 
 absl::StatusOr<v1::Address> Address(const Reader& parent,
                                     absl::CivilDay anchor) {
-  if (!parent.Has("address")) return Bad(At(parent.path(), "address"), "is required");
+  if (!parent.Has("address"))
+    return Bad(At(parent.path(), "address"), "is required");
   Reader reader(parent.Get("address"), At(parent.path(), "address"));
   if (auto status = reader.CheckObject(); !status.ok()) return status;
   v1::Address address;
@@ -197,13 +126,13 @@ absl::StatusOr<v1::Address> Address(const Reader& parent,
   v1::Date recorded;
   DEMO_ASSIGN(recorded, Date(reader, "recorded_on", anchor, false));
   *address.mutable_recorded_on() = recorded;
-  if (auto status = Units(reader, "units_at_time",
-                          address.mutable_units_at_time());
+  if (auto status =
+          Units(reader, "units_at_time", address.mutable_units_at_time());
       !status.ok()) {
     return status;
   }
-  if (auto status = Units(reader, "current_units",
-                          address.mutable_current_units());
+  if (auto status =
+          Units(reader, "current_units", address.mutable_current_units());
       !status.ok()) {
     return status;
   }
@@ -416,175 +345,6 @@ absl::StatusOr<DemoCertificate> Certificate(const Json& json,
   return certificate;
 }
 
-absl::StatusOr<v1::Quantity> QuantityOf(const Reader& reader,
-                                        const char* key) {
-  v1::Quantity quantity;
-  if (!reader.Has(key)) return quantity;
-  Reader inner(reader.Get(key), At(reader.path(), key));
-  if (auto status = inner.CheckObject(); !status.ok()) return status;
-  double amount = 0;
-  DEMO_ASSIGN(amount, inner.Number("amount", -1));
-  if (amount < 0) return Bad(At(inner.path(), "amount"), "must be 0 or more");
-  std::string unit;
-  DEMO_ASSIGN(unit, inner.String("unit", true));
-  quantity.set_amount(amount);
-  quantity.set_unit(unit);
-  return quantity;
-}
-
-absl::Status PartyOf(const Reader& reader, const char* key, v1::Party* out) {
-  Reader inner(reader.Get(key), At(reader.path(), key));
-  if (auto status = inner.CheckObject(); !status.ok()) return status;
-  std::string text;
-  DEMO_ASSIGN(text, inner.String("name", true));
-  out->set_name(text);
-  DEMO_ASSIGN(text, inner.String("gln"));
-  if (!text.empty()) {
-    if (absl::Status gln = ValidateGln(text); !gln.ok()) {
-      return Bad(At(inner.path(), "gln"), gln.message());
-    }
-  }
-  out->set_gln(text);
-  DEMO_ASSIGN(text, inner.String("producer"));
-  out->set_producer_id(text);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<DemoEvent> Event(const Json& json, const std::string& path,
-                                absl::CivilDay anchor) {
-  Reader reader(json, path);
-  if (auto status = reader.CheckObject(); !status.ok()) return status;
-  DemoEvent demo;
-  v1::TraceEvent& event = demo.event;
-  std::string text;
-  DEMO_ASSIGN(text, reader.String("step", true));
-  event.set_business_step(text);
-  v1::Timestamp time;
-  DEMO_ASSIGN(time, Time(reader, "time", anchor));
-  *event.mutable_event_time() = time;
-  if (!reader.Has("place")) return Bad(At(path, "place"), "is required");
-  Reader place(reader.Get("place"), At(path, "place"));
-  if (auto status = place.CheckObject(); !status.ok()) return status;
-  DEMO_ASSIGN(text, place.String("description", true));
-  event.mutable_location()->set_description(text);
-  DEMO_ASSIGN(text, place.String("gln"));
-  event.mutable_location()->set_gln(text);
-  if (place.Has("unit")) {
-    absl::StatusOr<v1::AdminUnit> unit =
-        Unit(place.Get("unit"), At(place.path(), "unit"));
-    if (!unit.ok()) return unit.status();
-    *event.mutable_location()->mutable_unit() = *unit;
-  }
-  v1::Quantity quantity;
-  DEMO_ASSIGN(quantity, QuantityOf(reader, "quantity"));
-  if (!quantity.unit().empty()) *event.mutable_quantity() = quantity;
-  DEMO_ASSIGN(text, reader.String("disposition"));
-  event.set_disposition(text);
-  if (reader.Has("destination")) {
-    if (auto status = PartyOf(reader, "destination",
-                              event.mutable_destination());
-        !status.ok()) {
-      return status;
-    }
-  }
-  if (reader.Has("source")) {
-    if (auto status = PartyOf(reader, "source", event.mutable_source());
-        !status.ok()) {
-      return status;
-    }
-  }
-  if (reader.Has("kdes")) {
-    const Json& kdes = reader.Get("kdes");
-    if (!kdes.is_object()) return Bad(At(path, "kdes"), "must be an object");
-    for (const auto& [name, value] : kdes.items()) {
-      if (!value.is_string()) {
-        return Bad(At(At(path, "kdes"), name), "must be a string");
-      }
-      v1::KeyDataElement* kde = event.add_kdes();
-      kde->set_name(name);
-      kde->set_value(value.get<std::string>());
-    }
-  }
-  DEMO_ASSIGN(text, reader.String("performed_by"));
-  event.set_performed_by(text);
-  DEMO_ASSIGN(text, reader.String("findings"));
-  event.set_findings(text);
-  DEMO_ASSIGN(text, reader.String("outcome"));
-  event.set_outcome(text);
-  std::vector<std::string> photos;
-  DEMO_ASSIGN(photos, reader.Strings("photos"));
-  for (const std::string& photo : photos) event.add_photos(photo);
-  DEMO_ASSIGN(text, reader.String("note"));
-  event.set_note(text);
-  DEMO_ASSIGN(text, reader.String("signer"));
-  if (text == "inspector") {
-    demo.by_inspector = true;
-  } else if (!text.empty() && text != "producer") {
-    return Bad(At(path, "signer"),
-               absl::StrCat("'", text, "' is not producer or inspector"));
-  }
-  if (demo.by_inspector != (event.business_step() == "inspecting")) {
-    return Bad(At(path, "signer"),
-               "inspecting events are signed by the inspector, every other "
-               "step by the producer");
-  }
-  return demo;
-}
-
-absl::StatusOr<DemoBatch> Batch(const Json& json, const std::string& path,
-                                absl::CivilDay anchor) {
-  Reader reader(json, path);
-  if (auto status = reader.CheckObject(); !status.ok()) return status;
-  DemoBatch batch;
-  v1::BatchRecord& record = batch.record;
-  std::string text;
-  DEMO_ASSIGN(text, reader.String("gtin", true));
-  absl::StatusOr<std::string> gtin = ParseGtinArgument(text);
-  if (!gtin.ok()) return Bad(At(path, "gtin"), gtin.status().message());
-  record.set_gtin(*gtin);
-  DEMO_ASSIGN(text, reader.String("lot", true));
-  if (absl::Status lot = ValidateLot(text); !lot.ok()) {
-    return Bad(At(path, "lot"), lot.message());
-  }
-  record.set_lot(text);
-  v1::Date date;
-  DEMO_ASSIGN(date, Date(reader, "production_date", anchor, true));
-  *record.mutable_production_date() = date;
-  DEMO_ASSIGN(date, Date(reader, "expiry_date", anchor, false));
-  if (!date.iso_date().empty()) *record.mutable_expiry_date() = date;
-  v1::Quantity quantity;
-  DEMO_ASSIGN(quantity, QuantityOf(reader, "quantity"));
-  if (quantity.unit().empty()) {
-    return Bad(At(path, "quantity"), "is required: {\"amount\", \"unit\"}");
-  }
-  *record.mutable_quantity() = quantity;
-  std::vector<std::string> origins;
-  DEMO_ASSIGN(origins, reader.Strings("origins"));
-  for (size_t i = 0; i < origins.size(); ++i) {
-    absl::StatusOr<v1::OriginReference> origin = ParseOrigin(origins[i]);
-    if (!origin.ok()) {
-      return Bad(At(At(path, "origins"), i), origin.status().message());
-    }
-    *record.add_origins() = *origin;
-  }
-  DEMO_ASSIGN(text, reader.String("note"));
-  record.set_note(text);
-  bool demo = false;
-  DEMO_ASSIGN(demo, reader.Bool("demo"));
-  record.set_demo(demo);
-  if (reader.Has("events")) {
-    const Json& events = reader.Get("events");
-    if (!events.is_array()) return Bad(At(path, "events"), "must be a list");
-    for (size_t i = 0; i < events.size(); ++i) {
-      absl::StatusOr<DemoEvent> event =
-          Event(events[i], At(At(path, "events"), i), anchor);
-      if (!event.ok()) return event.status();
-      batch.events.push_back(*std::move(event));
-    }
-  }
-  return batch;
-}
-
 // Parses the list `key` of the top-level object with `parse`.
 template <typename T, typename Parse>
 absl::StatusOr<std::vector<T>> List(const Json& root, const char* key,
@@ -650,9 +410,9 @@ absl::Status CheckReferences(const DemoDataset& data) {
   for (size_t i = 0; i < data.batches.size(); ++i) {
     const v1::BatchRecord& record = data.batches[i].record;
     if (!gtins.contains(record.gtin())) {
-      return Bad(At(At("batches", i), "gtin"),
-                 absl::StrCat(record.gtin(),
-                              " is not one of the dataset's products"));
+      return Bad(
+          At(At("batches", i), "gtin"),
+          absl::StrCat(record.gtin(), " is not one of the dataset's products"));
     }
     if (!lots.insert(record.gtin() + "/" + record.lot()).second) {
       return Bad(At(At("batches", i), "lot"), "is listed twice");
@@ -683,8 +443,7 @@ absl::StatusOr<absl::CivilDay> ResolveDemoDate(std::string_view path,
     int days = 0;
     if (rest.size() >= 3 && (rest[0] == '-' || rest[0] == '+') &&
         rest.back() == 'd' &&
-        absl::SimpleAtoi(std::string(rest.substr(1, rest.size() - 2)),
-                         &days) &&
+        absl::SimpleAtoi(std::string(rest.substr(1, rest.size() - 2)), &days) &&
         days >= 0 && days <= 36500) {
       return rest[0] == '-' ? anchor - days : anchor + days;
     }
@@ -724,8 +483,8 @@ absl::StatusOr<DemoDataset> ParseDemoDataset(std::string_view json_text,
                                        "people.inspector", v1::ROLE_INSPECTOR));
   DEMO_ASSIGN(data.producers,
               List<v1::ProducerRecord>(
-                  root, "producers", [anchor](const Json& json,
-                                              const std::string& path) {
+                  root, "producers",
+                  [anchor](const Json& json, const std::string& path) {
                     return Producer(json, path, anchor);
                   }));
   // Each producer's staff: "staff" {principal, display_name, key_name}, by
@@ -735,8 +494,8 @@ absl::StatusOr<DemoDataset> ParseDemoDataset(std::string_view json_text,
     DemoIdentity staff;
     const std::string path = At(At("producers", i), "staff");
     if (producers[i].contains("staff")) {
-      DEMO_ASSIGN(staff, Identity(producers[i].at("staff"), path,
-                                  v1::ROLE_PRODUCER));
+      DEMO_ASSIGN(staff,
+                  Identity(producers[i].at("staff"), path, v1::ROLE_PRODUCER));
     } else {
       staff.role = v1::ROLE_PRODUCER;
       staff.principal = data.producers[i].id() + "-staff";
@@ -754,11 +513,11 @@ absl::StatusOr<DemoDataset> ParseDemoDataset(std::string_view json_text,
                   [anchor](const Json& json, const std::string& path) {
                     return Certificate(json, path, anchor);
                   }));
-  DEMO_ASSIGN(data.batches,
-              List<DemoBatch>(root, "batches", [anchor](const Json& json,
-                                                        const std::string& path) {
-                return Batch(json, path, anchor);
-              }));
+  DEMO_ASSIGN(data.batches, List<DemoBatch>(root, "batches",
+                                            [anchor](const Json& json,
+                                                     const std::string& path) {
+                                              return Batch(json, path, anchor);
+                                            }));
   if (top.Has("quickstart")) {
     Reader quickstart(top.Get("quickstart"), "quickstart");
     std::string batch;
@@ -774,7 +533,5 @@ absl::StatusOr<DemoDataset> ParseDemoDataset(std::string_view json_text,
   if (auto status = CheckReferences(data); !status.ok()) return status;
   return data;
 }
-
-#undef DEMO_ASSIGN
 
 }  // namespace ocoptrace::client
