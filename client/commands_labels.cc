@@ -18,6 +18,7 @@
 #include "client/progress.h"
 #include "labelgen/layout.h"
 #include "ocoptrace/v1/labels.grpc.pb.h"
+#include "ocoptrace/v1/trace.grpc.pb.h"
 
 namespace ocoptrace::client {
 namespace {
@@ -28,7 +29,69 @@ constexpr uint64_t kProgressThreshold = 1000;
 struct IssueFlags {
   LabelIssueRequest request;
   bool progress = false;
+  // Refuse (instead of warn) when the batch's record lacks some of Circular
+  // 02/2024's ten mandatory items.
+  bool require_complete = false;
 };
+
+// Circular 02/2024 (Art. 6.3) wants the ten mandatory data items on record
+// before a label is used (docs/circular-02-mapping.md). Asks the server
+// (Trace.ExportPortal) which the batch lacks: a warning on stderr, or with
+// --require-complete a refusal before anything is issued. When the check
+// itself fails the labels are still issued, with a note saying so.
+absl::Status CheckCircular02Items(Cli& cli, Connection& connection,
+                                  const v1::BatchRef& batch,
+                                  bool require_complete) {
+  v1::ExportPortalRequest request;
+  *request.mutable_batch() = batch;
+  absl::StatusOr<v1::ExportPortalResponse> response = connection.Call(
+      connection.trace(), &v1::Trace::Stub::ExportPortal, request);
+  if (!response.ok() && (absl::IsNotFound(response.status()) ||
+                         absl::IsPermissionDenied(response.status()))) {
+    return absl::OkStatus();  // IssueLabels refuses it in its own words.
+  }
+  if (!response.ok() || response->exports_size() != 1) {
+    if (require_complete && response.ok()) {
+      return WithExitCode(
+          absl::FailedPreconditionError(
+              "the server did not describe the batch's record; nothing was "
+              "issued"),
+          kExitRefused);
+    }
+    if (require_complete) return response.status();
+    cli.err() << "note: could not check the batch's record against Circular "
+                 "02/2024 ("
+              << (response.ok() ? "no document"
+                                : std::string(response.status().message()))
+              << ")\n";
+    return absl::OkStatus();
+  }
+  const v1::PortalBatchExport& exported = response->exports(0);
+  if (exported.complete()) return absl::OkStatus();
+  std::string list;
+  for (const v1::PortalMissingItem& missing : exported.missing()) {
+    absl::StrAppend(&list, "\n  item ", missing.item(), " (", missing.field(),
+                    "): ", missing.detail());
+  }
+  const std::string gaps =
+      absl::StrCat("the record of ", batch.gtin(), "/", batch.lot(), " lacks ",
+                   exported.missing_size(),
+                   " of Circular 02/2024's mandatory items (Art. 6.3):", list,
+                   "\n  `tracectl export portal ", batch.gtin(), "/",
+                   batch.lot(), "` shows the whole record");
+  if (require_complete) {
+    return WithExitCode(
+        absl::FailedPreconditionError(
+            absl::StrCat(gaps,
+                         "\nnothing was issued; complete the record, or issue "
+                         "without --require-complete")),
+        kExitRefused);
+  }
+  cli.err() << "warning: " << gaps
+            << "\n  (labels are issued anyway; --require-complete refuses "
+               "instead)\n";
+  return absl::OkStatus();
+}
 
 // Where labels go when the issuance file cannot be written where asked: the
 // labels exist on the server and their URLs and PINs are nowhere else.
@@ -75,6 +138,11 @@ absl::Status RunLabelsIssue(Cli& cli, const IssueFlags& flags) {
   absl::StatusOr<Connection*> conn = cli.connection();
   if (!conn.ok()) return conn.status();
   Connection& connection = **conn;
+  if (absl::Status items = CheckCircular02Items(cli, connection, plan->batch,
+                                                flags.require_complete);
+      !items.ok()) {
+    return items;
+  }
 
   ProgressMeter progress(
       cli.err(),
@@ -382,6 +450,9 @@ void AddLabelCommands(CLI::App& app, Cli& cli) {
   issue->add_option("--issuance-out", request.issuance_out,
                     "Where to save the issued labels (JSON lines, readable "
                     "by labelgen --in); default <out>.issuance.jsonl");
+  issue->add_flag("--require-complete", issue_flags->require_complete,
+                  "Refuse to issue while the batch's record lacks any of "
+                  "Circular 02/2024's ten mandatory items (default: warn)");
   issue->add_flag("--progress", issue_flags->progress,
                   "Draw a progress bar on stderr even when it is not a "
                   "terminal");

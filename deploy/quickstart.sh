@@ -247,7 +247,7 @@ issue() {  # issue OUT FORMAT COUNT [FLAGS...]
     die "$out or $out.issuance.jsonl exists without the other; move both away and run again"
   fi
   "$tracectl" --config "$producer_config" labels issue --batch "$label_batch" \
-    --count "$count" --format "$format" --out "$out" "$@" \
+    --count "$count" --format "$format" --out "$out" --require-complete "$@" \
     >var/labels-issue.txt 2>&1 || {
     cat var/labels-issue.txt >&2
     die "issuing labels to $out failed (above)"

@@ -291,6 +291,29 @@ TEST_F(LabelsIssueTest, BadLayoutIssuesNothing) {
   EXPECT_FALSE(std::filesystem::exists(pdf + ".issuance.jsonl"));
 }
 
+TEST_F(LabelsIssueTest, IncompleteCircular02RecordWarnsOrRefuses) {
+  // The story's product has no image: Circular 02/2024 item 2 is missing.
+  const uint64_t size_before = LedgerSize();
+  EXPECT_EQ(Run({"labels", "issue", "--batch", Batch(), "--count", "2",
+                 "--require-complete", "--out", *dir_ + "/strict.pdf"}),
+            2);
+  EXPECT_THAT(err_.str(), HasSubstr("lacks"));
+  EXPECT_THAT(err_.str(), HasSubstr("item 2 (product.image)"));
+  EXPECT_THAT(err_.str(), HasSubstr("nothing was issued"));
+  EXPECT_EQ(LedgerSize(), size_before);
+  EXPECT_FALSE(std::filesystem::exists(*dir_ + "/strict.pdf"));
+
+  // Without the flag the labels are issued, with the same list as a
+  // warning.
+  ASSERT_EQ(Run({"labels", "issue", "--batch", Batch(), "--count", "2", "--out",
+                 *dir_ + "/lenient.pdf"}),
+            0)
+      << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("warning: the record of"));
+  EXPECT_THAT(err_.str(), HasSubstr("item 2 (product.image)"));
+  EXPECT_TRUE(std::filesystem::exists(*dir_ + "/lenient.pdf"));
+}
+
 TEST_F(LabelsIssueTest, ServerRefusalsPrintTheServersMessage) {
   const uint64_t size_before = LedgerSize();
   EXPECT_EQ(Run({"labels", "issue", "--batch", Batch(), "--count", "0", "--out",
