@@ -26,9 +26,13 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 // One event loop: an io_context run by one thread, with its own acceptor.
-// Shared by the sessions' Respond closures so that a late response (from a
-// ledger thread, after shutdown) never touches a destroyed io_context.
-struct Loop {
+// Owned by the server and shared by the sessions' Respond closures while
+// they wait, so that a late response (from a ledger thread, after shutdown)
+// never touches a destroyed io_context. Nothing queued in the io_context
+// owns its Loop (sessions keep a weak_ptr, the accept handler a plain
+// pointer): once the server and the last waiting closure let go, the Loop
+// and everything queued in it are freed.
+struct Loop : std::enable_shared_from_this<Loop> {
   asio::io_context context{1};
   std::optional<tcp::acceptor> acceptor;
   std::mutex mutex;
@@ -74,7 +78,7 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl* server,
-          std::shared_ptr<Loop> loop)
+          std::weak_ptr<Loop> loop)
       : stream_(std::move(socket)), server_(server), loop_(std::move(loop)) {}
 
   void Start() { ReadRequest(); }
@@ -120,8 +124,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec,
-                                                  size_t) { self->OnRead(ec); });
+                      [self = shared_from_this()](
+                          beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -180,9 +184,9 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->stats().requests++;
     if (message.target().size() > server_->options().max_target_bytes) {
       server_->stats().rejected_requests++;
-      RejectAndClose(414, absl::StrCat("Request target too long: the limit is ",
-                                       server_->options().max_target_bytes,
-                                       " bytes."));
+      RejectAndClose(
+          414, absl::StrCat("Request target too long: the limit is ",
+                            server_->options().max_target_bytes, " bytes."));
       return;
     }
     Request request;
@@ -204,16 +208,21 @@ class Session : public std::enable_shared_from_this<Session> {
     auto remote = stream_.socket().remote_endpoint(endpoint_error);
     if (!endpoint_error) request.remote_address = remote.address().to_string();
     head_request_ = message.method() == bhttp::verb::head;
+    // The loop is running this session, so it is alive.
     server_->handler()(std::move(request),
-                       Responder{loop_, shared_from_this()});
+                       Responder{loop_.lock(), shared_from_this()});
   }
 
   void Write(Response response) {
     int status = response.status;
-    if (status >= 500) server_->stats().responses_5xx++;
-    else if (status >= 400) server_->stats().responses_4xx++;
-    else if (status >= 300) server_->stats().responses_3xx++;
-    else server_->stats().responses_2xx++;
+    if (status >= 500)
+      server_->stats().responses_5xx++;
+    else if (status >= 400)
+      server_->stats().responses_4xx++;
+    else if (status >= 300)
+      server_->stats().responses_3xx++;
+    else
+      server_->stats().responses_2xx++;
     response_ = {};
     response_.result(static_cast<unsigned>(status));
     response_.version(version_);
@@ -256,7 +265,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   HttpServer::Impl* server_;
-  std::shared_ptr<Loop> loop_;
+  std::weak_ptr<Loop> loop_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> response_;
@@ -294,9 +303,9 @@ absl::Status HttpServer::Impl::Listen() {
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat(
-          "cannot listen for HTTP on ", options_.address, ":", port_, ": ",
-          ec.message()));
+      return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ",
+                                                 options_.address, ":", port_,
+                                                 ": ", ec.message()));
     }
     port_ = acceptor.local_endpoint().port();
     loops_.push_back(std::move(loop));
@@ -304,16 +313,20 @@ absl::Status HttpServer::Impl::Listen() {
   return absl::OkStatus();
 }
 
-void HttpServer::Impl::Accept(const std::shared_ptr<Loop>& loop) {
+void HttpServer::Impl::Accept(const std::shared_ptr<Loop>& shared_loop) {
+  // The handler lives in the loop's own io_context: a plain pointer.
+  Loop* loop = shared_loop.get();
   loop->acceptor->async_accept(
       loop->context, [this, loop](beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return;
         if (!ec) {
           stats_.connections_accepted++;
           socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(socket), this, loop)->Start();
+          std::make_shared<Session>(std::move(socket), this,
+                                    loop->shared_from_this())
+              ->Start();
         }
-        Accept(loop);
+        Accept(loop->shared_from_this());
       });
 }
 
