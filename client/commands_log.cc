@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "client/arguments.h"
 #include "client/cli.h"
+#include "client/log_advance.h"
 #include "client/verify_history.h"
 #include "core/base64.h"
 
@@ -202,19 +203,9 @@ absl::Status RunLogVerify(Cli& cli) {
   absl::StatusOr<Connection*> conn = cli.connection();
   if (!conn.ok()) return conn.status();
   Connection* connection = *conn;
-  ConsistencyProofFetcher fetch =
-      [connection](uint64_t size1,
-                   uint64_t size2) -> absl::StatusOr<std::vector<Hash>> {
-    v1::GetConsistencyProofRequest request;
-    request.set_size1(size1);
-    request.set_size2(size2);
-    absl::StatusOr<v1::GetConsistencyProofResponse> proof = connection->Call(
-        connection->verify(), &v1::Verify::Stub::GetConsistencyProof, request);
-    if (!proof.ok()) return proof.status();
-    return ProofFromBytes(proof->proof());
-  };
   absl::StatusOr<LogAdvance> advance =
-      CheckLogAdvance(*log_key, previous, response->checkpoint(), fetch);
+      CheckLogAdvance(*log_key, previous, response->checkpoint(),
+                      ConsistencyProofsFrom(*connection));
   if (!advance.ok()) {
     // Both notes verify yet disagree: together they prove the log signed
     // two incompatible histories. Keep them.

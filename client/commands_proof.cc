@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/arguments.h"
 #include "client/cli.h"
+#include "client/log_advance.h"
 #include "client/proof_bundle.h"
 #include "client/signing.h"
 #include "client/verify_history.h"
@@ -89,35 +90,9 @@ absl::Status RunExport(Cli& cli, const std::string& batch_text,
   auto checkpoint_response = conn.Call(
       conn.verify(), &v1::Verify::Stub::GetCheckpoint, checkpoint_request);
   if (!checkpoint_response.ok()) return checkpoint_response.status();
-  absl::StatusOr<std::string> last_path = cli.LastCheckpointPath();
-  if (!last_path.ok()) return last_path.status();
-  std::optional<std::string> previous;
-  if (auto stored = ReadFile(*last_path); stored.ok()) previous = *stored;
-  ConsistencyProofFetcher fetch =
-      [&conn](uint64_t size1,
-              uint64_t size2) -> absl::StatusOr<std::vector<Hash>> {
-    v1::GetConsistencyProofRequest request;
-    request.set_size1(size1);
-    request.set_size2(size2);
-    auto proof = conn.Call(conn.verify(),
-                           &v1::Verify::Stub::GetConsistencyProof, request);
-    if (!proof.ok()) return proof.status();
-    return ProofFromBytes(proof->proof());
-  };
-  absl::StatusOr<LogAdvance> advance = CheckLogAdvance(
-      *log_key, previous, checkpoint_response->checkpoint(), fetch);
-  if (!advance.ok()) {
-    if (absl::IsDataLoss(advance.status())) {
-      cli.err() << "!!! SPLIT-VIEW WARNING: " << advance.status().message()
-                << "\n";
-    }
-    return advance.status();
-  }
-  if (absl::Status saved =
-          WriteFileAtomically(*last_path, advance->note_to_store, 0644);
-      !saved.ok()) {
-    return saved;
-  }
+  absl::StatusOr<LogAdvance> advance = AdvanceLastCheckpoint(
+      cli, conn, *log_key, checkpoint_response->checkpoint());
+  if (!advance.ok()) return advance.status();
   const uint64_t tree_size = advance->latest.size;
 
   // The keys that signed the chain, and the key.added entries proving them:

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/cli.h"
+#include "client/log_advance.h"
 #include "client/trust_bundle.h"
 #include "client/verify_history.h"
 #include "core/timestamp.h"
@@ -55,20 +56,9 @@ absl::Status RunSync(Cli& cli, const std::string& region,
     return stored.status();
   }
   Connection* connection = *conn;
-  ConsistencyProofFetcher fetch =
-      [connection](uint64_t size1,
-                   uint64_t size2) -> absl::StatusOr<std::vector<Hash>> {
-    v1::GetConsistencyProofRequest proof_request;
-    proof_request.set_size1(size1);
-    proof_request.set_size2(size2);
-    auto proof =
-        connection->Call(connection->verify(),
-                         &v1::Verify::Stub::GetConsistencyProof, proof_request);
-    if (!proof.ok()) return proof.status();
-    return ProofFromBytes(proof->proof());
-  };
   absl::StatusOr<LogAdvance> advance =
-      CheckLogAdvance(*log_key, previous, response->checkpoint(), fetch);
+      CheckLogAdvance(*log_key, previous, response->checkpoint(),
+                      ConsistencyProofsFrom(*connection));
   if (!advance.ok()) {
     if (absl::IsDataLoss(advance.status())) {
       cli.err() << SplitViewWarning(advance.status());

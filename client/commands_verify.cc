@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/cli.h"
 #include "client/image_decode.h"
+#include "client/log_advance.h"
 #include "client/signing.h"
 #include "client/trust_bundle.h"
 #include "client/verify_history.h"
@@ -124,35 +125,9 @@ absl::Status CheckOnline(Cli& cli, const VerifiedTrust& trust,
       connection.Call(connection.verify(), &v1::Verify::Stub::GetCheckpoint,
                       checkpoint_request);
   if (!checkpoint_response.ok()) return checkpoint_response.status();
-  absl::StatusOr<std::string> last_path = cli.LastCheckpointPath();
-  if (!last_path.ok()) return last_path.status();
-  std::optional<std::string> previous;
-  if (auto stored = ReadFile(*last_path); stored.ok()) previous = *stored;
-  ConsistencyProofFetcher fetch =
-      [&connection](uint64_t size1,
-                    uint64_t size2) -> absl::StatusOr<std::vector<Hash>> {
-    v1::GetConsistencyProofRequest request;
-    request.set_size1(size1);
-    request.set_size2(size2);
-    auto proof = connection.Call(
-        connection.verify(), &v1::Verify::Stub::GetConsistencyProof, request);
-    if (!proof.ok()) return proof.status();
-    return ProofFromBytes(proof->proof());
-  };
-  absl::StatusOr<LogAdvance> advance = CheckLogAdvance(
-      *log_key, previous, checkpoint_response->checkpoint(), fetch);
-  if (!advance.ok()) {
-    if (absl::IsDataLoss(advance.status())) {
-      cli.err() << "!!! SPLIT-VIEW WARNING: " << advance.status().message()
-                << "\n";
-    }
-    return advance.status();
-  }
-  if (absl::Status saved =
-          WriteFileAtomically(*last_path, advance->note_to_store, 0644);
-      !saved.ok()) {
-    return saved;
-  }
+  absl::StatusOr<LogAdvance> advance = AdvanceLastCheckpoint(
+      cli, connection, *log_key, checkpoint_response->checkpoint());
+  if (!advance.ok()) return advance.status();
   const Checkpoint& checkpoint = advance->latest;
   // Keys that may sign the batch's entries: the snapshot's (proven by the
   // bundle) and the server's current list (for keys added since).
