@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/storage/keys.h"
+#include "server/trace/scans.h"
 #include "server/trace/telemetry.pb.h"
 
 namespace ocoptrace::trace {
@@ -89,17 +90,10 @@ absl::StatusOr<SuspectReportView> ParseReport(std::string_view value,
 
 absl::StatusOr<std::unique_ptr<ReportStore>> ReportStore::Open(
     storage::Store* store) {
-  uint64_t last = 0;
-  const std::string_view prefix = storage::kSuspectReportPrefix;
-  absl::Status status = store->Latest().ReverseScan(
-      Column::kScans, prefix, storage::PrefixEnd(prefix),
-      [&](std::string_view key, std::string_view) {
-        auto parts = storage::ParseTelemetryTimeKey(key, prefix);
-        if (parts.ok()) last = parts->sequence;
-        return false;
-      });
-  if (!status.ok()) return status;
-  return std::unique_ptr<ReportStore>(new ReportStore(store, last + 1));
+  absl::StatusOr<uint64_t> last =
+      LastTelemetrySequence(store->Latest(), storage::kSuspectReportPrefix);
+  if (!last.ok()) return last.status();
+  return std::unique_ptr<ReportStore>(new ReportStore(store, *last + 1));
 }
 
 absl::Status ReportStore::Submit(const SuspectReportInput& report) {

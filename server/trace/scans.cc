@@ -51,21 +51,6 @@ absl::StatusOr<telemetry::LabelScans> ParseSummary(std::string_view bytes) {
   return summary;
 }
 
-// The largest sequence number under `prefix`, or 0.
-absl::StatusOr<uint64_t> LastSequence(const storage::ReadView& view,
-                                      std::string_view prefix) {
-  uint64_t last = 0;
-  absl::Status status = view.ReverseScan(
-      Column::kScans, prefix, storage::PrefixEnd(prefix),
-      [&](std::string_view key, std::string_view) {
-        auto parts = storage::ParseTelemetryTimeKey(key, prefix);
-        if (parts.ok()) last = parts->sequence;
-        return false;
-      });
-  if (!status.ok()) return status;
-  return last;
-}
-
 // True when `serial` was never issued under `gtin14` although the GTIN is
 // a registered product (a serial under an unknown GTIN never reaches a
 // label page).
@@ -98,6 +83,20 @@ telemetry::ScanAnomaly AnomalyRecord(AnomalyKind kind,
 }
 
 }  // namespace
+
+absl::StatusOr<uint64_t> LastTelemetrySequence(const storage::ReadView& view,
+                                               std::string_view prefix) {
+  uint64_t last = 0;
+  absl::Status status = view.ReverseScan(
+      Column::kScans, prefix, storage::PrefixEnd(prefix),
+      [&](std::string_view key, std::string_view) {
+        auto parts = storage::ParseTelemetryTimeKey(key, prefix);
+        if (parts.ok()) last = parts->sequence;
+        return false;
+      });
+  if (!status.ok()) return status;
+  return last;
+}
 
 std::string_view AnomalyKindName(AnomalyKind kind) {
   switch (kind) {
@@ -132,7 +131,7 @@ absl::StatusOr<std::unique_ptr<ScanStore>> ScanStore::Open(
   uint64_t last = 0;
   for (std::string_view prefix :
        {storage::kScanEventPrefix, storage::kScanAnomalyPrefix}) {
-    auto sequence = LastSequence(store->Latest(), prefix);
+    auto sequence = LastTelemetrySequence(store->Latest(), prefix);
     if (!sequence.ok()) return sequence.status();
     last = std::max(last, *sequence);
   }

@@ -133,6 +133,13 @@ struct ScanAnomalyView {
   std::string client_network;  // Of the scan or check that raised it.
 };
 
+// The largest sequence number stored in the scans column under `prefix`
+// (a telemetry time-key prefix such as storage::kScanEventPrefix), or 0
+// when there is none: where a store's sequence numbers resume after a
+// restart.
+absl::StatusOr<uint64_t> LastTelemetrySequence(const storage::ReadView& view,
+                                               std::string_view prefix);
+
 class ScanStore {
  public:
   // A store over Column::kScans of `store`, which must outlive it.
