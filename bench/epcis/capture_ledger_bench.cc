@@ -251,28 +251,17 @@ double PlanOnly(size_t events) {
 
 Args ParseArgs(int argc, char** argv) {
   Args args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + flag);
-      return argv[++i];
-    };
-    if (flag == "--dir") {
-      args.dir = value();
-    } else if (flag == "--events") {
-      args.events = std::stoul(value());
-    } else if (flag == "--trials") {
-      args.trials = std::stoi(value());
-    } else if (flag == "--clients") {
-      args.clients = std::stoi(value());
-    } else if (flag == "--seconds") {
-      args.seconds = std::stod(value());
-    } else {
-      Die("unknown flag " + flag +
-          "; usage: capture_ledger_bench [--dir DIR] [--events N] "
-          "[--trials T] [--clients C] [--seconds S]");
-    }
-  }
+  bench::ParseFlags(
+      argc, argv,
+      "capture_ledger_bench [--dir DIR] [--events N] [--trials T] "
+      "[--clients C] [--seconds S]",
+      {{"--dir", [&](const std::string& v) { args.dir = v; }},
+       {"--events", [&](const std::string& v) { args.events = std::stoul(v); }},
+       {"--trials", [&](const std::string& v) { args.trials = std::stoi(v); }},
+       {"--clients",
+        [&](const std::string& v) { args.clients = std::stoi(v); }},
+       {"--seconds",
+        [&](const std::string& v) { args.seconds = std::stod(v); }}});
   return args;
 }
 
@@ -281,23 +270,10 @@ Args ParseArgs(int argc, char** argv) {
 int main(int argc, char** argv) {
   const Args args = ParseArgs(argc, argv);
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  std::filesystem::remove_all(args.dir);
-  app::InitOptions init;
-  init.data_dir = args.dir;
-  init.origin = "bench.ocoptrace.example";
-  absl::StatusOr<app::InitResult> initialised = app::InitDataDir(init);
-  if (!initialised.ok()) Die(std::string(initialised.status().message()));
-  absl::StatusOr<app::DaemonConfig> config = app::ConfigFromDataDir(args.dir);
-  if (!config.ok()) Die(std::string(config.status().message()));
-  config->rpc.listen_address = "127.0.0.1:0";
-  absl::StatusOr<std::unique_ptr<app::Daemon>> daemon =
-      app::Daemon::Open(*config);
-  if (!daemon.ok()) Die(std::string(daemon.status().message()));
-  if (absl::Status started = (*daemon)->Start(); !started.ok()) {
-    Die(std::string(started.message()));
-  }
-  const std::string target = (*daemon)->rpc_address();
-  const Cast cast = SetUp(target, initialised->admin_token);
+  bench::BenchDaemon started = bench::StartBenchDaemon(args.dir);
+  std::unique_ptr<app::Daemon>& daemon = started.daemon;
+  const std::string target = daemon->rpc_address();
+  const Cast cast = SetUp(target, started.admin_token);
   const NoteSigner key =
       *MakeNoteSigner("bench-bound", Ed25519PrivateKey::Generate());
   const int cores = Cores();
@@ -354,8 +330,8 @@ int main(int argc, char** argv) {
       "of the sign+verify bound\n",
       100 * Median(capture) / Median(record),
       100 * Median(capture_entries) / Median(bound));
-  (*daemon)->Shutdown(absl::Seconds(5));
-  daemon->reset();
+  daemon->Shutdown(absl::Seconds(5));
+  daemon.reset();
   std::filesystem::remove_all(args.dir);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -28,6 +29,39 @@ double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+void ParseFlags(
+    int argc, char** argv, const std::string& usage,
+    const std::map<std::string, std::function<void(const std::string&)>>&
+        setters) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    auto setter = setters.find(flag);
+    if (setter == setters.end())
+      Die("unknown flag " + flag + "; usage: " + usage);
+    if (i + 1 >= argc) Die("missing value for " + flag);
+    setter->second(argv[++i]);
+  }
+}
+
+BenchDaemon StartBenchDaemon(const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  app::InitOptions init;
+  init.data_dir = dir;
+  init.origin = "bench.ocoptrace.example";
+  absl::StatusOr<app::InitResult> initialised = app::InitDataDir(init);
+  if (!initialised.ok()) Die(std::string(initialised.status().message()));
+  absl::StatusOr<app::DaemonConfig> config = app::ConfigFromDataDir(dir);
+  if (!config.ok()) Die(std::string(config.status().message()));
+  config->rpc.listen_address = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<app::Daemon>> daemon =
+      app::Daemon::Open(*config);
+  if (!daemon.ok()) Die(std::string(daemon.status().message()));
+  if (absl::Status started = (*daemon)->Start(); !started.ok()) {
+    Die(std::string(started.message()));
+  }
+  return BenchDaemon{*std::move(daemon), initialised->admin_token};
 }
 
 int Cores() {

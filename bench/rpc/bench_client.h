@@ -1,6 +1,7 @@
-// What the gRPC benchmarks (bench/rpc, bench/epcis) share as clients of a
-// real traced: channels and call contexts, the benchmark producer they
-// register as the bootstrap admin, signing an entry, and small statistics.
+// What the gRPC benchmarks (bench/rpc, bench/epcis) share: flag parsing, a
+// fresh traced to measure, and as its clients channels and call contexts,
+// the benchmark producer they register as the bootstrap admin, signing an
+// entry, and small statistics.
 //
 // Thread-safety: plain functions; a channel may be shared by threads.
 
@@ -9,6 +10,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,8 +19,24 @@
 #include "core/sha256.h"
 #include "core/signed_note.h"
 #include "ocoptrace/v1/common.pb.h"
+#include "server/app/daemon.h"
 
 namespace ocoptrace::bench {
+
+// Parses "--flag value" pairs: the setter of each flag gets its value.
+// Dies naming `usage` on an unknown flag or a missing value.
+void ParseFlags(
+    int argc, char** argv, const std::string& usage,
+    const std::map<std::string, std::function<void(const std::string&)>>&
+        setters);
+
+// A traced on a fresh data directory (`dir`, removed first), serving gRPC
+// on a free loopback port; dies when it cannot start.
+struct BenchDaemon {
+  std::unique_ptr<app::Daemon> daemon;
+  std::string admin_token;  // The bootstrap admin's.
+};
+BenchDaemon StartBenchDaemon(const std::string& dir);
 
 // The producer every benchmark registers (id, principal name).
 inline constexpr char kBenchProducer[] = "htx-bench";

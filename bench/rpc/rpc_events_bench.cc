@@ -353,26 +353,16 @@ Run AskForRun(int to_client, int from_client, const std::string& command) {
 
 Args ParseArgs(int argc, char** argv) {
   Args args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + flag);
-      return argv[++i];
-    };
-    if (flag == "--dir") {
-      args.dir = value();
-    } else if (flag == "--clients") {
-      args.clients = std::stoi(value());
-    } else if (flag == "--seconds") {
-      args.seconds = std::stod(value());
-    } else if (flag == "--trials") {
-      args.trials = std::stoi(value());
-    } else {
-      Die("unknown flag " + flag +
-          "; usage: rpc_events_bench [--dir DIR] [--clients N] "
-          "[--seconds S] [--trials T]");
-    }
-  }
+  bench::ParseFlags(
+      argc, argv,
+      "rpc_events_bench [--dir DIR] [--clients N] [--seconds S] [--trials T]",
+      {{"--dir", [&](const std::string& v) { args.dir = v; }},
+       {"--clients",
+        [&](const std::string& v) { args.clients = std::stoi(v); }},
+       {"--seconds",
+        [&](const std::string& v) { args.seconds = std::stod(v); }},
+       {"--trials",
+        [&](const std::string& v) { args.trials = std::stoi(v); }}});
   return args;
 }
 
@@ -397,22 +387,9 @@ int main(int argc, char** argv) {
   close(to_server[1]);
   const int to_clients = to_client[1], from_clients = to_server[0];
 
-  std::filesystem::remove_all(args.dir);
-  app::InitOptions init;
-  init.data_dir = args.dir;
-  init.origin = "bench.ocoptrace.example";
-  absl::StatusOr<app::InitResult> initialised = app::InitDataDir(init);
-  if (!initialised.ok()) Die(std::string(initialised.status().message()));
-  absl::StatusOr<app::DaemonConfig> config = app::ConfigFromDataDir(args.dir);
-  if (!config.ok()) Die(std::string(config.status().message()));
-  config->rpc.listen_address = "127.0.0.1:0";
-  absl::StatusOr<std::unique_ptr<app::Daemon>> daemon =
-      app::Daemon::Open(*config);
-  if (!daemon.ok()) Die(std::string(daemon.status().message()));
-  absl::Status started = (*daemon)->Start();
-  if (!started.ok()) Die(std::string(started.message()));
-  SendLine(to_clients,
-           (*daemon)->rpc_address() + " " + initialised->admin_token);
+  bench::BenchDaemon started = bench::StartBenchDaemon(args.dir);
+  std::unique_ptr<app::Daemon>& daemon = started.daemon;
+  SendLine(to_clients, daemon->rpc_address() + " " + started.admin_token);
   if (ReadLine(from_clients) != "ready") Die("client set-up failed");
 
   // A key for the bound measurements (the server's own work is the same
@@ -493,8 +470,8 @@ int main(int argc, char** argv) {
       100 * verify_cpu / Median(a_server), verify_cpu, Median(a_server));
   std::printf("  goal: >= 80 %% of the bound\n");
 
-  (*daemon)->Shutdown(absl::Seconds(5));
-  daemon->reset();
+  daemon->Shutdown(absl::Seconds(5));
+  daemon.reset();
   std::filesystem::remove_all(args.dir);
   return 0;
 }
